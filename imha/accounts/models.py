@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class Role(models.TextChoices):
+    INTAKE = "intake", "Intake worker"
+    ADVOCATE = "advocate", "Advocate"
+    MANAGER = "manager", "Manager"
+    ADMINISTRATOR = "administrator", "Administrator"
+    HOSPITAL = "hospital", "Hospital user"
+    COMMISSIONER = "commissioner", "Commissioner"
+
+
+class User(AbstractUser):
+    """A person who signs in: service staff, hospital Mental Health Act office staff, or the
+    funding council's commissioner. Members of the public never have accounts.
+
+    The role decides what a person can reach; a hospital user is also tied to the one
+    hospital whose records they may see.
+    """
+
+    role = models.CharField(max_length=20, choices=Role.choices)
+    hospital = models.ForeignKey(
+        "hospitals.Hospital",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text="Only for hospital users: the hospital whose records they may see.",
+    )
+
+    class Meta:
+        constraints = [
+            # A hospital user with no hospital could see nothing useful, and one for another
+            # role with a hospital would look scoped when they are not; refuse both.
+            models.CheckConstraint(
+                condition=(Q(role="hospital") & Q(hospital__isnull=False))
+                | (~Q(role="hospital") & Q(hospital__isnull=True)),
+                name="hospital_set_only_for_hospital_users",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        full_name = self.get_full_name()
+        return full_name or self.username
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and self.role in roles
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Django's admin checks is_staff; keeping it derived from the role means nobody can
+        # be given the admin by ticking a box that disagrees with their role.
+        self.is_staff = self.role == Role.ADMINISTRATOR
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "role" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "is_staff"}
+        super().save(*args, **kwargs)
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        # Administrators manage accounts and reference data in the admin; other roles never
+        # use the admin, so Django's per-model permissions would add nothing but drift.
+        if self.is_active and self.role == Role.ADMINISTRATOR:
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if self.is_active and self.role == Role.ADMINISTRATOR:
+            return True
+        return super().has_module_perms(app_label)
+
+
+class SignInAttempt(models.Model):
+    """One password attempt, kept to throttle guessing by username and by address."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    succeeded = models.BooleanField()
+    attempted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-attempted_at"]
+
+    def __str__(self) -> str:
+        outcome = "success" if self.succeeded else "failure"
+        return f"{self.username} {outcome} at {self.attempted_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from imha.core.admin_site import admin_site
+
+urlpatterns = [
+    path("", include("imha.resources.urls")),
+    path("", include("imha.core.urls")),
+    path("", include("imha.accounts.urls")),
+    path("admin/", admin_site.urls),
+]
+handler500 = "imha.core.views.server_error"

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from imha.accounts.models import Role, User
+from imha.hospitals.models import Hospital
+
+STAFF_PASSWORD = "a-long-test-password-42"
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code an authenticator app would show now for this device."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+@pytest.fixture
+def hospital(db: None) -> Hospital:
+    return Hospital.objects.create(name="Testing Fields Hospital", code="testing-fields")
+
+
+@pytest.fixture
+def make_user(db: None, hospital: Hospital) -> Callable[..., User]:
+    def make(role: str = Role.ADVOCATE, username: str | None = None, **extra: object) -> User:
+        name = username or f"{role}-user"
+        if role == Role.HOSPITAL:
+            extra.setdefault("hospital", hospital)
+        return User.objects.create_user(username=name, password=STAFF_PASSWORD, role=role, **extra)
+
+    return make
+
+
+@pytest.fixture
+def enrolled_device() -> Callable[[User], TOTPDevice]:
+    def enrol(user: User) -> TOTPDevice:
+        return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+    return enrol
+
+
+@pytest.fixture
+def verified_client(
+    make_user: Callable[..., User], enrolled_device: Callable[[User], TOTPDevice]
+) -> Callable[[str], Client]:
+    """A client that has signed in with password and second factor, through the real pages."""
+
+    def sign_in(role: str = Role.ADVOCATE) -> Client:
+        user = make_user(role)
+        device = enrolled_device(user)
+        client = Client()
+        response = client.post("/sign-in/", {"username": user.username, "password": STAFF_PASSWORD})
+        assert response.status_code == 302
+        response = client.post("/sign-in/security-code/", {"code": current_code(device)})
+        assert response.status_code == 302, response.content
+        return client
+
+    return sign_in
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    # The production hasher is slow on purpose; tests only need hashing to work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

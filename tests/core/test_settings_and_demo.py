@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from imha.accounts.models import Role, User
+from imha.core.demo import DEMO_LOGINS
+from imha.hospitals.models import Hospital
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x" * 20 + "-production-like-secret-key-for-the-check-" + "y" * 20,
+    "ALLOWED_HOSTS": "imha.example.org",
+    "DATABASE_URL": "postgres://imha@127.0.0.1:5432/imha",
+    "SECURE_SSL_REDIRECT": "1",
+    "SECURE_HSTS_SECONDS": "31536000",
+    "USE_MANIFEST_STATIC": "1",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_refuses_the_demo_secret_key_and_sqlite():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    result = run_manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "imha.E001" in result.stderr
+    assert "imha.W001" in result.stderr
+
+
+def test_database_url_selects_postgresql():
+    from imha import settings as module
+
+    parsed = module.dj_database_url.parse("postgres://someone@db.example.org:5432/imha")
+    assert parsed["ENGINE"] == "django.db.backends.postgresql"
+    assert parsed["NAME"] == "imha"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1", True), ("true", True), ("On", True), ("0", False), ("no", False), ("", None)],
+)
+def test_env_bool_reads_common_spellings(monkeypatch, raw, expected):
+    from imha.settings import env_bool
+
+    monkeypatch.setenv("IMHA_TEST_FLAG", raw)
+    default = object()
+    result = env_bool("IMHA_TEST_FLAG", default)  # type: ignore[arg-type]
+    assert result is (default if expected is None else expected)
+
+
+@pytest.mark.django_db
+def test_demo_data_loads_twice_without_duplicates(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    call_command("load_demo")
+    assert User.objects.count() == len(DEMO_LOGINS)
+    assert Hospital.objects.count() == 2
+    assert {u.role for u in User.objects.all()} == set(Role.values)
+    hospital_user = User.objects.get(role=Role.HOSPITAL)
+    assert hospital_user.hospital is not None
+    for login in DEMO_LOGINS:
+        assert User.objects.get(username=login.username).check_password(login.password)
+    assert User.objects.get(role=Role.ADMINISTRATOR).is_staff
+    assert not User.objects.filter(is_staff=True).exclude(role=Role.ADMINISTRATOR).exists()
+
+
+@pytest.mark.django_db
+def test_demo_data_refuses_to_load_on_a_real_service(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="Refusing"):
+        call_command("load_demo")
+    assert not User.objects.exists()
