@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 
@@ -16,6 +16,15 @@ class Role(models.TextChoices):
     COMMISSIONER = "commissioner", "Commissioner"
 
 
+class StaffUserManager(UserManager["User"]):
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        # `createsuperuser` makes the first administrator of a new installation.
+        extra.setdefault("role", Role.ADMINISTRATOR)
+        return super().create_superuser(username, email, password, **extra)
+
+
 class User(AbstractUser):
     """A person who signs in: service staff, hospital Mental Health Act office staff, or the
     funding council's commissioner. Members of the public never have accounts.
@@ -25,6 +34,8 @@ class User(AbstractUser):
     """
 
     role = models.CharField(max_length=20, choices=Role.choices)
+    objects: ClassVar[StaffUserManager] = StaffUserManager()
+
     hospital = models.ForeignKey(
         "hospitals.Hospital",
         on_delete=models.PROTECT,

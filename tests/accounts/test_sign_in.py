@@ -274,3 +274,9 @@ def test_hospital_users_need_a_hospital_and_others_must_not_have_one(hospital):
 def test_non_hospital_roles_cannot_be_tied_to_a_hospital(hospital):
     with pytest.raises(IntegrityError):
         User.objects.create_user(username="a", password="x", role=Role.ADVOCATE, hospital=hospital)
+
+
+def test_createsuperuser_makes_an_administrator(db):
+    user = User.objects.create_superuser("first-admin", "a@example.org", "x" * 16)
+    assert user.role == Role.ADMINISTRATOR
+    assert user.is_staff
