@@ -251,3 +251,45 @@ def test_subprocess_bad_input_is_json_and_exit_2_without_traceback(
     assert done.returncode == 2
     assert json.loads(done.stdout)["error"]["field"] == field
     assert "Traceback" not in done.stderr
+
+
+def test_reader_closing_early_gives_no_traceback() -> None:
+    import json
+    import subprocess
+    import sys
+
+    # Far more output than a pipe buffers, so the writer meets the closed pipe.
+    many = json.dumps([{"status": "s3"}] * 3000).encode()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "imha.law", "eligibility"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(many)
+    process.stdin.close()
+    assert process.stdout.read(10)
+    process.stdout.close()
+    stderr = process.stderr.read() if process.stderr else b""
+    process.wait(timeout=60)
+    assert b"Traceback" not in stderr
+    assert process.returncode == 1
+
+
+def test_run_returns_main_status_and_handles_a_closed_pipe(monkeypatch) -> None:
+    from imha.law import __main__ as entry
+
+    monkeypatch.setattr(entry, "main", lambda: 0)
+    assert entry.run() == 0
+
+    redirected: list[int] = []
+
+    def closed_pipe() -> int:
+        raise BrokenPipeError
+
+    monkeypatch.setattr(entry, "main", closed_pipe)
+    # Record the redirect instead of doing it: pytest itself still needs its stdout.
+    monkeypatch.setattr(entry.os, "dup2", lambda source, target: redirected.append(target))
+    assert entry.run() == 1
+    assert redirected
