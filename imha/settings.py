@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "imha.accounts",
     "imha.hospitals",
     "imha.resources",
+    "imha.audit",
 ]
 
 MIDDLEWARE = [

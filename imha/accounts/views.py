@@ -26,6 +26,8 @@ from django_otp import login as otp_login
 from imha.accounts import services
 from imha.accounts.forms import EnrolmentCodeForm, SecurityCodeForm, SignInForm
 from imha.accounts.models import User
+from imha.audit import services as audit
+from imha.audit.models import AuditAction
 from imha.core.access import second_factor_passed, signed_in_user, staff_required
 
 RECOVERY_CODES_SESSION_KEY = "imha_new_recovery_codes"
@@ -67,6 +69,13 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if user is not None:
                 login(request, user)
                 return redirect(with_next(reverse("accounts:second_factor"), next_url))
+            audit.record(
+                actor=None,
+                action=AuditAction.SIGN_IN_FAILED,
+                object_type="account",
+                object_id=services.normalise_username(username)[:64],
+                request=request,
+            )
             # One message for a wrong username or a wrong password, so the page does not
             # reveal which usernames exist.
             form.add_error(None, "Enter a correct username and password")
@@ -94,6 +103,16 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         device = services.verify_second_factor(user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
+            audit.record(
+                actor=user,
+                action=AuditAction.SIGN_IN,
+                object_type="account",
+                object_id=user.pk,
+                summary="with a recovery code"
+                if device.name == services.RECOVERY_DEVICE_NAME
+                else "",
+                request=request,
+            )
             if services.remaining_recovery_codes(user) <= 2:
                 messages.warning(
                     request,
@@ -136,6 +155,14 @@ def enrol(request: HttpRequest) -> HttpResponse:
         result = services.confirm_totp_enrolment(user, device, form.cleaned_data["code"])
         if result is not None:
             otp_login(request, result.device)
+            audit.record(
+                actor=user,
+                action=AuditAction.SIGN_IN,
+                object_type="account",
+                object_id=user.pk,
+                summary="set up an authenticator app",
+                request=request,
+            )
             request.session[RECOVERY_CODES_SESSION_KEY] = result.recovery_codes
             return redirect(with_next(reverse("accounts:recovery_codes"), next_url))
         form.add_error(
@@ -190,6 +217,14 @@ def new_recovery_codes(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit.record(
+            actor=request.user,
+            action=AuditAction.SIGN_OUT,
+            object_type="account",
+            object_id=request.user.pk,
+            request=request,
+        )
     logout(request)
     messages.success(request, "You have signed out.")
     return redirect("resources:home")

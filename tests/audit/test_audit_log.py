@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+
+from imha.accounts.models import Role
+from imha.audit import services as audit
+from imha.audit.models import AppendOnlyError, AuditAction, AuditEvent
+from tests.conftest import STAFF_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def tamper(sql: str, params: list[object]) -> None:
+    """Change rows behind the application's back, as an attacker with database access could."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Switch off the append-only trigger for this transaction only, to simulate
+            # someone with full control of the database.
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(sql, params)
+
+
+def three_entries(actor) -> list[AuditEvent]:
+    return [
+        audit.record(actor=actor, action=AuditAction.VIEW, object_type="case", object_id=n)
+        for n in (1, 2, 3)
+    ]
+
+
+def test_entries_chain_onto_each_other(make_user):
+    first, second, third = three_entries(make_user(Role.ADVOCATE))
+    assert first.previous_hash == audit.GENESIS_HASH
+    assert second.previous_hash == first.entry_hash
+    assert third.previous_hash == second.entry_hash
+    assert first.actor_username == "advocate-user"
+    assert first.actor_role == Role.ADVOCATE
+
+
+def test_verify_passes_on_an_untouched_log(make_user, capsys):
+    three_entries(make_user(Role.ADVOCATE))
+    call_command("verify_audit")
+    assert "Audit log intact: 3 entries checked." in capsys.readouterr().out
+
+
+def test_verify_finds_a_changed_entry(make_user):
+    _, second, _ = three_entries(make_user(Role.ADVOCATE))
+    tamper("UPDATE audit_auditevent SET object_id = %s WHERE id = %s", ["999", second.id])
+    problems = list(audit.find_chain_problems())
+    assert [(p.event_id, p.reason) for p in problems] == [
+        (second.id, "its content has changed since it was written")
+    ]
+    with pytest.raises(CommandError, match="tampered"):
+        call_command("verify_audit")
+
+
+def test_verify_finds_a_removed_entry(make_user):
+    _, second, third = three_entries(make_user(Role.ADVOCATE))
+    tamper("DELETE FROM audit_auditevent WHERE id = %s", [second.id])
+    problems = list(audit.find_chain_problems())
+    assert [(p.event_id, p.reason) for p in problems] == [
+        (third.id, "does not follow the entry before it")
+    ]
+
+
+def test_verify_finds_entries_cut_from_the_end(make_user):
+    _, second, third = three_entries(make_user(Role.ADVOCATE))
+    tamper("DELETE FROM audit_auditevent WHERE id = %s", [third.id])
+    problems = list(audit.find_chain_problems())
+    assert [(p.event_id, p.reason) for p in problems] == [
+        (second.id, "entries after this one have been removed")
+    ]
+
+
+def test_verify_walks_the_log_in_batches(make_user):
+    entries = three_entries(make_user(Role.ADVOCATE))
+    tamper("UPDATE audit_auditevent SET summary = 'x' WHERE id = %s", [entries[2].id])
+    problems = list(audit.find_chain_problems(batch_size=1))
+    assert [p.event_id for p in problems] == [entries[2].id]
+
+
+def test_the_model_refuses_changes_and_deletion(make_user):
+    event = three_entries(make_user(Role.ADVOCATE))[0]
+    event.summary = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_postgresql_refuses_updates_even_in_raw_sql(make_user):
+    event = three_entries(make_user(Role.ADVOCATE))[0]
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET summary = 'x' WHERE id = %s", [event.id])
+
+
+def test_an_anonymous_actor_is_recorded_without_a_name():
+    from django.contrib.auth.models import AnonymousUser
+
+    event = audit.record(actor=AnonymousUser(), action=AuditAction.CREATE, object_type="referral")
+    assert event.actor_id is None
+    assert event.actor_username == ""
+
+
+def test_sign_in_and_out_are_audited(make_user, enrolled_device):
+    from tests.conftest import current_code
+
+    user = make_user(Role.MANAGER, username="morgan")
+    device = enrolled_device(user)
+    client = Client(REMOTE_ADDR="192.0.2.44")
+    client.post("/sign-in/", {"username": "morgan", "password": "wrong-password"})
+    client.post("/sign-in/", {"username": "morgan", "password": STAFF_PASSWORD})
+    client.post("/sign-in/security-code/", {"code": current_code(device)})
+    client.post("/sign-out/")
+    actions = list(AuditEvent.objects.values_list("action", "actor_username", "ip_address"))
+    assert actions == [
+        (AuditAction.SIGN_IN_FAILED, "", "192.0.2.44"),
+        (AuditAction.SIGN_IN, "morgan", "192.0.2.44"),
+        (AuditAction.SIGN_OUT, "morgan", "192.0.2.44"),
+    ]
+    call_command("verify_audit")
