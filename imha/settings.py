@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "imha.hospitals",
     "imha.resources",
     "imha.audit",
+    "imha.referrals",
+    "imha.cases",
 ]
 
 MIDDLEWARE = [

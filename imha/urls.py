@@ -6,6 +6,9 @@ urlpatterns = [
     path("", include("imha.resources.urls")),
     path("", include("imha.core.urls")),
     path("", include("imha.accounts.urls")),
+    path("", include("imha.referrals.urls")),
+    path("", include("imha.cases.urls")),
+    path("", include("imha.hospitals.urls")),
     path("admin/", admin_site.urls),
 ]
 handler500 = "imha.core.views.server_error"
