@@ -10,6 +10,7 @@ urlpatterns = [
     path("sign-in/set-up-authenticator/", views.enrol, name="enrol"),
     path("sign-out/", views.sign_out, name="logout"),
     path("account/", views.account, name="account"),
+    path("account/password/", views.change_password, name="change_password"),
     path("account/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("account/recovery-codes/new/", views.new_recovery_codes, name="new_recovery_codes"),
 ]

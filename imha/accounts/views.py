@@ -13,7 +13,8 @@ import io
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -204,6 +205,33 @@ def account(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/account.html",
         {"remaining_codes": services.remaining_recovery_codes(user)},
+    )
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@staff_required()
+def change_password(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        # Changing the password rotates the session hash; keep this session signed in.
+        update_session_auth_hash(request, user)
+        audit.record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            object_type="account",
+            object_id=user.pk,
+            summary="changed their password",
+            request=request,
+        )
+        messages.success(request, "Your password has been changed.")
+        return redirect("accounts:account")
+    return render(
+        request,
+        "accounts/change_password.html",
+        {"form": form},
+        status=400 if form.errors else 200,
     )
 
 

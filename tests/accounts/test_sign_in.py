@@ -280,3 +280,28 @@ def test_createsuperuser_makes_an_administrator(db):
     user = User.objects.create_superuser("first-admin", "a@example.org", "x" * 16)
     assert user.role == Role.ADMINISTRATOR
     assert user.is_staff
+
+
+def test_password_change_applies_the_rules_and_keeps_the_session(verified_client):
+    from imha.audit.models import AuditEvent
+
+    client = verified_client(Role.ADVOCATE)
+    weak = client.post(
+        "/account/password/",
+        {"old_password": STAFF_PASSWORD, "new_password1": "short", "new_password2": "short"},
+    )
+    assert weak.status_code == 400
+    assert "too short" in weak.content.decode()
+    new_password = "heron-lantern-quarry-91"
+    done = client.post(
+        "/account/password/",
+        {
+            "old_password": STAFF_PASSWORD,
+            "new_password1": new_password,
+            "new_password2": new_password,
+        },
+    )
+    assert done.status_code == 302
+    assert client.get("/staff/").status_code == 200
+    assert User.objects.get(username="advocate-user").check_password(new_password)
+    assert AuditEvent.objects.filter(summary="changed their password").count() == 1

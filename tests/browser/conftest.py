@@ -105,3 +105,25 @@ def describe_violations(violations: list[dict[str, Any]]) -> str:
         ],
         indent=2,
     )
+
+
+@pytest.fixture
+def signed_in_page(page: Any, make_user: Any, enrolled_device: Any) -> Any:
+    """Sign a new user of the given role in through the real pages; returns the page."""
+    from tests.conftest import STAFF_PASSWORD, current_code
+
+    def sign_in(role: str, **extra: Any) -> Any:
+        user = make_user(role, **extra)
+        device = enrolled_device(user)
+        page.goto("/sign-in/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(STAFF_PASSWORD)
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_url("**/security-code/**")
+        page.get_by_label("Security code").fill(current_code(device))
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_url("**/staff/")
+        page.signed_in_user = user
+        return page
+
+    return sign_in

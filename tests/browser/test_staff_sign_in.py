@@ -78,3 +78,13 @@ def test_second_factor_page_is_accessible(page, make_user, enrolled_device):
     page.get_by_role("button", name="Continue").click()
     page.locator(".govuk-error-summary").wait_for()
     assert_accessible(page)
+
+
+def test_account_pages_are_accessible(signed_in_page):
+    page = signed_in_page(Role.ADVOCATE)
+    for url in ("/staff/", "/account/", "/account/password/"):
+        page.goto(url)
+        assert_accessible(page)
+    page.get_by_role("button", name="Change password").click()
+    page.locator(".govuk-error-summary").wait_for()
+    assert_accessible(page)
