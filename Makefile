@@ -33,10 +33,7 @@ install: $(BIN)/.installed $(ASSETS)
 assets: $(ASSETS)
 
 run: install
-	DEBUG=1 $(BIN)/python manage.py migrate --no-input
-	DEBUG=1 $(BIN)/python manage.py load_demo
-	@echo "Serving on http://$(HOST):$(PORT)/  (staff sign in: http://$(HOST):$(PORT)/sign-in/)"
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	scripts/run-demo $(HOST) $(PORT)
 
 test: install
 	$(BIN)/python -m pytest
