@@ -3,7 +3,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+
+from imha.resources.eligibility import Question, Redirect, question_step, result_step
 
 
 @dataclass(frozen=True)
@@ -46,3 +48,27 @@ INFORMATION_PAGES = [
 
 def information_page(request: HttpRequest, page: InformationPage) -> HttpResponse:
     return render(request, page.template, {"page": page})
+
+
+# The eligibility checker: a start page, one page per question and an answer page. The
+# question flow lives in imha.resources.eligibility; the rules in imha.law.
+CHECKER_PAGE = InformationPage(
+    "checker",
+    "check-if-you-can-get-an-imha/",
+    "resources/checker/start.html",
+    "Check if you can get an IMHA",
+)
+
+
+def checker_question(request: HttpRequest, question: Question) -> HttpResponse:
+    step = question_step(question, request.GET)
+    if isinstance(step, Redirect):
+        return redirect(step.url)
+    return render(request, "resources/checker/question.html", {"step": step, "form": step.form})
+
+
+def checker_result(request: HttpRequest) -> HttpResponse:
+    step = result_step(request.GET)
+    if isinstance(step, Redirect):
+        return redirect(step.url)
+    return render(request, "resources/checker/result.html", {"result": step})
