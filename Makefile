@@ -12,7 +12,7 @@ ASSETS := imha/static/dist/app.css
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint typecheck check assets install clean
+.PHONY: run test lint typecheck check bench assets install clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.13 or python3.12)."; exit 1; }
@@ -46,6 +46,11 @@ typecheck: install
 	$(BIN)/mypy imha
 
 check: lint typecheck test
+
+# Loopback load test against gunicorn; see docs/performance.md. BENCH_ARGS="--clients 1000
+# --activities 10000 --seconds 5" gives a quick run.
+bench: install
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules imha/static/dist staticfiles .pytest_cache .mypy_cache .ruff_cache

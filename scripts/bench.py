@@ -1,0 +1,393 @@
+"""`make bench`: load the pages people use most and compare each with a minimal view.
+
+What it does, in one run:
+1. makes a fresh benchmark database (PostgreSQL when it answers, else SQLite) and migrates it;
+2. fills it with generated, obviously fictional data (`manage.py bench_data`);
+3. serves the project with gunicorn on loopback;
+4. sends a bounded load to each scenario and to the floor (`/healthz`, a Django view that
+   does no database work), reporting requests per second and p95 latency as ratios to the
+   floor, plus errors;
+5. counts the database queries each page makes at two data sizes, to show which stay
+   constant as the data grows.
+
+Traffic only ever goes to 127.0.0.1, every loop is bounded in time and count, and the
+server is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+HOST = "127.0.0.1"
+BENCH_PASSWORD = "bench-password-not-secret-1"
+MAX_REQUESTS_PER_SCENARIO = 200_000
+
+
+@dataclass
+class Sample:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    error_examples: list[str] = field(default_factory=list)
+
+
+class Client:
+    """A small HTTP client with cookies and CSRF handling, one per simulated person."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None
+    ) -> tuple[int, str, dict[str, str]]:
+        # gunicorn's sync workers serve one request per connection, as they would behind a
+        # proxy, so each request opens a fresh loopback connection and asks for it to close.
+        headers = {"Host": f"{HOST}:{self.port}", "Connection": "close"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://{HOST}:{self.port}{path}"
+        connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            text = response.read().decode("utf-8", "replace")
+        finally:
+            connection.close()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                cookie: SimpleCookie = SimpleCookie()
+                cookie.load(value)
+                for key, morsel in cookie.items():
+                    self.cookies[key] = morsel.value
+        return response.status, text, dict(response.getheaders())
+
+    def get(self, path: str) -> tuple[int, str, dict[str, str]]:
+        return self.request("GET", path)
+
+    def post_form(self, path: str, form: dict[str, str]) -> tuple[int, str, dict[str, str]]:
+        """Fetch the page for its CSRF token, then post the form as a browser would."""
+        status, page, _ = self.get(path)
+        if status != 200:
+            return status, page, {}
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        token = match.group(1) if match else ""
+        return self.request("POST", path, {"csrfmiddlewaretoken": token, **form})
+
+
+# A scenario is one unit of work a simulated person repeats: it returns None on success or
+# a short description of what went wrong.
+Scenario = Callable[[Client], str | None]
+
+
+def expect_get(path: str, status: int = 200) -> Scenario:
+    def run(client: Client) -> str | None:
+        got, _, _ = client.get(path)
+        return None if got == status else f"GET {path} gave {got}"
+
+    return run
+
+
+def sign_in(client: Client, username: str, totp_key_hex: str) -> None:
+    from django_otp.oath import TOTP
+
+    status, _, _ = client.post_form(
+        "/sign-in/", {"username": username, "password": BENCH_PASSWORD}
+    )
+    if status != 302:
+        raise RuntimeError(f"bench sign-in for {username} failed with {status}")
+    # Each person's codes are accepted once per 30-second step, so simulated people wait for
+    # a fresh step rather than reusing a code.
+    code = f"{TOTP(bytes.fromhex(totp_key_hex)).token():06d}"
+    status, page, _ = client.post_form("/sign-in/security-code/", {"code": code})
+    if status != 302:
+        raise RuntimeError(f"bench second factor for {username} failed: {status} {page[:200]}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def postgres_available(url: str) -> bool:
+    try:
+        import psycopg
+
+        parsed = urllib.parse.urlparse(url)
+        admin_url = parsed._replace(path="/postgres").geturl()
+        with psycopg.connect(admin_url, connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+def fresh_postgres_database(url: str) -> None:
+    import psycopg
+
+    parsed = urllib.parse.urlparse(url)
+    name = parsed.path.lstrip("/")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise SystemExit(f"Refusing to recreate a database with an unusual name: {name!r}")
+    admin_url = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+def run_load(
+    port: int,
+    scenario: Scenario,
+    users: int,
+    seconds: float,
+    prepare: Callable[[Client, int], None] | None = None,
+) -> tuple[Sample, float]:
+    """Run `scenario` for `seconds` with `users` simulated people; returns samples, time."""
+    clients = [Client(port) for _ in range(users)]
+    if prepare is not None:
+        for index, client in enumerate(clients):
+            prepare(client, index)
+    sample = Sample()
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+    budget = [MAX_REQUESTS_PER_SCENARIO]
+
+    def person(client: Client) -> None:
+        while time.monotonic() < deadline:
+            with lock:
+                if budget[0] <= 0:
+                    return
+                budget[0] -= 1
+            began = time.perf_counter()
+            try:
+                problem = scenario(client)
+            except Exception as error:  # a failed request is a result, not a crash
+                problem = f"{type(error).__name__}: {error}"
+            elapsed = time.perf_counter() - began
+            with lock:
+                if problem is None:
+                    sample.latencies.append(elapsed)
+                else:
+                    sample.errors += 1
+                    if len(sample.error_examples) < 3:
+                        sample.error_examples.append(problem)
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=users) as pool:
+        list(pool.map(person, clients))
+    return sample, time.monotonic() - started
+
+
+def summarise(name: str, sample: Sample, elapsed: float) -> dict[str, object]:
+    latencies = sorted(sample.latencies)
+    p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
+    return {
+        "scenario": name,
+        "requests": len(latencies),
+        "errors": sample.errors,
+        "error_examples": sample.error_examples,
+        "requests_per_second": len(latencies) / elapsed if elapsed else 0.0,
+        "p50_ms": 1000 * statistics.median(latencies) if latencies else float("nan"),
+        "p95_ms": 1000 * p95,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=100_000)
+    parser.add_argument("--activities", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=float, default=10.0, help="load time per scenario")
+    parser.add_argument("--users", type=int, default=50, help="concurrent simulated people")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/imha_bench"
+        ),
+    )
+    parser.add_argument("--output", default=str(ROOT / "bench-results.json"))
+    args = parser.parse_args()
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    if postgres_available(args.database_url):
+        fresh_postgres_database(args.database_url)
+        env["DATABASE_URL"] = args.database_url
+        database = "PostgreSQL"
+    else:
+        sqlite_path = ROOT / "bench.sqlite3"
+        sqlite_path.unlink(missing_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{sqlite_path}"
+        database = "SQLite (PostgreSQL did not answer)"
+    env.update(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-secret-key-not-used-anywhere-else-0123456789",
+            "ALLOWED_HOSTS": HOST,
+            "SECURE_COOKIES": "0",
+            "LOGIN_FAILURE_LIMIT": "1000000",
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "LOG_LEVEL": "WARNING",
+            # Production serves fingerprinted, pre-compressed static files; so does the bench.
+            "USE_MANIFEST_STATIC": "1",
+        }
+    )
+    print(f"Database: {database}")
+    manage(env, "migrate", "--no-input")
+    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    print(f"Generating data: {args.clients} clients, {args.activities} activities ...")
+    began = time.monotonic()
+    generated = json.loads(
+        manage(
+            env,
+            "bench_data",
+            "--clients",
+            str(args.clients),
+            "--activities",
+            str(args.activities),
+            "--password",
+            BENCH_PASSWORD,
+        )
+    )
+    print(f"  done in {time.monotonic() - began:.0f} s")
+
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            GUNICORN,
+            "imha.wsgi",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"{HOST}:{port}",
+            "--log-level",
+            "warning",
+            # Load the app once before forking, so no worker pays for imports mid-run.
+            "--preload",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                if Client(port).get("/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("gunicorn did not start")
+
+        staff = generated["staff"]
+
+        # Signed-in sessions are kept and shared between scenarios: an authenticator code
+        # works once, so signing the same person in twice within 30 seconds would fail.
+        sessions: dict[tuple[str, int], dict[str, str]] = {}
+
+        def signed_in_as(role: str) -> Callable[[Client, int], None]:
+            def prepare(client: Client, index: int) -> None:
+                key = (role, index % len(staff[role]))
+                if key not in sessions:
+                    person = staff[role][key[1]]
+                    sign_in(client, person["username"], person["totp_key"])
+                    sessions[key] = dict(client.cookies)
+                client.cookies = dict(sessions[key])
+
+            return prepare
+
+        scenarios: list[tuple[str, Scenario, Callable[[Client, int], None] | None]] = [
+            ("floor: /healthz", expect_get("/healthz"), None),
+            ("public start page", expect_get("/"), None),
+            ("eligibility checker answer", expect_get(generated["checker_result_url"]), None),
+        ]
+        for name, path, role in generated["staff_pages"]:
+            scenarios.append((name, expect_get(path), signed_in_as(role)))
+
+        results = []
+        for name, scenario, prepare in scenarios:
+            print(f"Loading {name} for {args.seconds:.0f} s with {args.users} people ...")
+            # A short unmeasured run first warms every worker's caches and connections.
+            run_load(port, scenario, min(args.users, args.workers * 2), 1.0, prepare)
+            sample, elapsed = run_load(port, scenario, args.users, args.seconds, prepare)
+            results.append(summarise(name, sample, elapsed))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    floor = results[0]
+    print()
+    print(
+        f"{'scenario':<34} {'req/s':>8} {'x floor':>8} {'p95 ms':>8} {'x floor':>8} {'errors':>7}"
+    )
+    for row in results:
+        rps_ratio = row["requests_per_second"] / floor["requests_per_second"]  # type: ignore[operator]
+        p95_ratio = row["p95_ms"] / floor["p95_ms"]  # type: ignore[operator]
+        row["rps_ratio_to_floor"] = rps_ratio
+        row["p95_ratio_to_floor"] = p95_ratio
+        print(
+            f"{row['scenario']:<34} {row['requests_per_second']:>8.1f} {rps_ratio:>8.2f}"
+            f" {row['p95_ms']:>8.1f} {p95_ratio:>8.2f} {row['errors']:>7}"
+        )
+        for example in row["error_examples"]:  # type: ignore[attr-defined]
+            print(f"    error: {example}")
+    print()
+    print("Database queries per page (small data set -> full data set):")
+    for name, counts in generated["query_counts"].items():
+        print(f"  {name:<34} {counts['small']:>4} -> {counts['large']:>4}")
+    Path(args.output).write_text(
+        json.dumps(
+            {
+                "database": database,
+                "clients": args.clients,
+                "activities": args.activities,
+                "users": args.users,
+                "workers": args.workers,
+                "seconds": args.seconds,
+                "results": results,
+                "query_counts": generated["query_counts"],
+            },
+            indent=2,
+        )
+    )
+    print(f"\nWritten to {args.output}")
+    return 1 if any(row["errors"] for row in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
