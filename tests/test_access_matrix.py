@@ -28,6 +28,12 @@ PUBLIC_URL_NAMES = {
     "resources:contact",
     "resources:accessibility",
     "resources:privacy",
+    # The public library: toolkits and leaflets, their downloads, stories and events.
+    "resources:library",
+    "resources:library_download",
+    "resources:stories",
+    "resources:story",
+    "resources:events",
     "core:healthcheck",
     # The sign-in steps check the session themselves: they are how people become staff.
     "accounts:login",

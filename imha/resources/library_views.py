@@ -1,0 +1,107 @@
+"""Public pages of the library: toolkits and leaflets, stories and events.
+
+Like the rest of the public site they set no cookies: the filters are a plain GET form and
+downloads are counted without knowing who downloaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from imha.resources import selectors, services
+from imha.resources.models import Audience, Language, Topic
+from imha.resources.selectors import LibraryFilters
+
+
+@dataclass(frozen=True)
+class FilterOption:
+    id: str
+    value: str
+    label: str
+    checked: bool
+
+
+@dataclass(frozen=True)
+class FilterGroup:
+    name: str
+    legend: str
+    options: list[FilterOption]
+
+
+def _group(
+    name: str, legend: str, choices: list[tuple[str, str]], chosen: tuple[str, ...]
+) -> FilterGroup:
+    return FilterGroup(
+        name=name,
+        legend=legend,
+        options=[
+            FilterOption(f"filter-{name}-{value}", value, label, value in chosen)
+            for value, label in choices
+        ],
+    )
+
+
+def filter_groups(filters: LibraryFilters) -> list[FilterGroup]:
+    return [
+        _group("audience", "Who it is for", Audience.choices, filters.audiences),
+        _group("topic", "Topic", Topic.choices, filters.topics),
+        _group("language", "Language", Language.choices, filters.languages),
+    ]
+
+
+@require_safe
+def library(request: HttpRequest) -> HttpResponse:
+    filters = LibraryFilters.from_query(request.GET)
+    resources = list(selectors.public_library(filters))
+    return render(
+        request,
+        "resources/library/index.html",
+        {"resources": resources, "filters": filters, "groups": filter_groups(filters)},
+    )
+
+
+@require_safe
+def download(request: HttpRequest, slug: str) -> FileResponse:
+    version = selectors.public_download(slug)
+    try:
+        handle = version.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    if request.method == "GET":  # a HEAD request fetches nothing, so it is not a download
+        services.count_download(version)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=version.download_name,
+        content_type=version.kind.content_type,
+    )
+    # Set here as well as by the security middleware: a browser must never guess the type of
+    # an uploaded file, whatever the project's settings say.
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
+def stories(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "resources/stories/list.html", {"stories": list(selectors.published_stories())}
+    )
+
+
+@require_safe
+def story(request: HttpRequest, slug: str) -> HttpResponse:
+    return render(
+        request, "resources/stories/detail.html", {"story": selectors.published_story(slug)}
+    )
+
+
+@require_safe
+def events(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "resources/events/list.html", {"events": selectors.public_events(timezone.now())}
+    )
