@@ -114,9 +114,7 @@ def expect_get(path: str, status: int = 200) -> Scenario:
 def sign_in(client: Client, username: str, totp_key_hex: str) -> None:
     from django_otp.oath import TOTP
 
-    status, _, _ = client.post_form(
-        "/sign-in/", {"username": username, "password": BENCH_PASSWORD}
-    )
+    status, _, _ = client.post_form("/sign-in/", {"username": username, "password": BENCH_PASSWORD})
     if status != 302:
         raise RuntimeError(f"bench sign-in for {username} failed with {status}")
     # Each person's codes are accepted once per 30-second step, so simulated people wait for
