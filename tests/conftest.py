@@ -65,3 +65,9 @@ def verified_client(
 def fast_password_hashing(settings) -> None:
     # The production hasher is slow on purpose; tests only need hashing to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media_in_a_temporary_folder(settings, tmp_path_factory) -> None:
+    # Uploaded and generated files from tests must never land in the working tree's media/.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from imha.accounts.models import Role, User
 from imha.hospitals.models import Hospital
@@ -41,6 +42,14 @@ DEMO_LOGINS = [
 ]
 
 
+# Each area adds its own demo records after the hospitals and logins exist. Listed here, in
+# the order they depend on each other, rather than discovered, so the demo is predictable.
+AREA_LOADERS = [
+    "imha.hospitals.demo.load_demo_hospital_data",
+    "imha.resources.demo.load_demo_library",
+]
+
+
 @transaction.atomic
 def load_demo_data() -> list[DemoLogin]:
     hospitals = {}
@@ -63,4 +72,6 @@ def load_demo_data() -> list[DemoLogin]:
         )
         user.set_password(login.password)
         user.save(update_fields=["password"])
+    for loader in AREA_LOADERS:
+        import_string(loader)()
     return DEMO_LOGINS

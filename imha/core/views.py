@@ -1,14 +1,53 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
-from imha.core.access import staff_required
+from imha.accounts.models import Role
+from imha.core.access import signed_in_user, staff_required
+
+SERVICE_STAFF = (Role.INTAKE, Role.ADVOCATE, Role.MANAGER, Role.ADMINISTRATOR)
+
+
+@dataclass(frozen=True)
+class DashboardLink:
+    label: str
+    url_name: str
+    roles: tuple[str, ...]
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+# The dashboard's links, each shown only to the roles that can open it; the access matrix
+# test makes sure the pages themselves refuse everybody else.
+DASHBOARD_LINKS = [
+    DashboardLink("Patients who qualify for an IMHA", "hospitals:dashboard", (Role.HOSPITAL,)),
+    DashboardLink("Record a patient who qualifies", "hospitals:notice_new", (Role.HOSPITAL,)),
+    DashboardLink(
+        "Hospitals: telling patients about IMHAs",
+        "hospitals:compliance",
+        (Role.INTAKE, Role.ADVOCATE, Role.MANAGER),
+    ),
+    DashboardLink(
+        "Toolkits, leaflets, stories and events", "resources:staff_library", SERVICE_STAFF
+    ),
+    DashboardLink("Your account and recovery codes", "accounts:account", tuple(Role.values)),
+    DashboardLink(
+        "Administration: staff accounts and hospitals", "admin:index", (Role.ADMINISTRATOR,)
+    ),
+]
 
 
 @staff_required()
 def staff_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/staff_home.html")
+    user = signed_in_user(request)
+    links = [link for link in DASHBOARD_LINKS if user.role in link.roles]
+    return render(request, "core/staff_home.html", {"links": links})
 
 
 def healthcheck(request: HttpRequest) -> HttpResponse:

@@ -67,3 +67,17 @@ def test_staff_required_refuses_roles_not_listed(rf, make_user):
     request.user = make_user(Role.MANAGER)
     request.user.is_verified = lambda: True
     assert managers_only(request).status_code == 200
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_dashboard_only_offers_links_the_role_can_open(verified_client, role):
+    from imha.core.views import DASHBOARD_LINKS
+
+    client = verified_client(role)
+    page = client.get("/staff/").content.decode()
+    for link in DASHBOARD_LINKS:
+        if role in link.roles:
+            assert f'href="{link.url}"' in page
+            assert client.get(link.url).status_code == 200
+        else:
+            assert f'href="{link.url}"' not in page

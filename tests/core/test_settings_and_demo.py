@@ -99,3 +99,20 @@ def test_demo_data_refuses_to_load_on_a_real_service(settings):
     with pytest.raises(CommandError, match="Refusing"):
         call_command("load_demo")
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_data_includes_every_area(settings, tmp_path):
+    from imha.core.demo import AREA_LOADERS
+    from imha.hospitals.models import QualifyingNotice
+    from imha.resources.models import Event, Resource, Story
+
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo")
+    call_command("load_demo")
+    assert AREA_LOADERS
+    assert Resource.objects.filter(is_published=True).exists()
+    assert Story.objects.exists()
+    assert Event.objects.exists()
+    assert QualifyingNotice.objects.exists()
