@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "imha.audit",
     "imha.referrals",
     "imha.cases",
+    "imha.reports",
 ]
 
 MIDDLEWARE = [
