@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "imha.core.context_processors.service",
+                "imha.core.context_processors.staff_navigation",
             ],
         },
     },

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -9,8 +11,27 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from imha.accounts.models import Role, User
 from imha.hospitals.models import Hospital
+from tests.browser_tools import CHROMIUM, browser, page, signed_in_page
+
+__all__ = ["browser", "page", "signed_in_page"]
 
 STAFF_PASSWORD = "a-long-test-password-42"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that drives Chromium, and skip them only where it cannot run."""
+    browser_items = [item for item in items if "browser" in getattr(item, "fixturenames", ())]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    if not browser_items or Path(CHROMIUM).exists():
+        return
+    if os.environ.get("IMHA_REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(
+            f"IMHA_REQUIRE_BROWSER=1 but Chromium is not at {CHROMIUM}: install Debian's chromium."
+        )
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}; apt-get install chromium")
+    for item in browser_items:
+        item.add_marker(skip)
 
 
 def current_code(device: TOTPDevice) -> str:

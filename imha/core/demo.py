@@ -46,6 +46,7 @@ DEMO_LOGINS = [
 # the order they depend on each other, rather than discovered, so the demo is predictable.
 AREA_LOADERS = [
     "imha.hospitals.demo.load_demo_hospital_data",
+    "imha.referrals.demo.load_demo_referrals",
     "imha.resources.demo.load_demo_library",
 ]
 

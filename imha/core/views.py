@@ -26,6 +26,14 @@ class DashboardLink:
 # The dashboard's links, each shown only to the roles that can open it; the access matrix
 # test makes sure the pages themselves refuse everybody else.
 DASHBOARD_LINKS = [
+    DashboardLink(
+        "Referrals: new, awaiting a response and decided",
+        "referrals:inbox",
+        (Role.INTAKE, Role.ADVOCATE, Role.MANAGER),
+    ),
+    DashboardLink(
+        "Log a phone, email or letter referral", "referrals:log", (Role.INTAKE, Role.MANAGER)
+    ),
     DashboardLink("Patients who qualify for an IMHA", "hospitals:dashboard", (Role.HOSPITAL,)),
     DashboardLink("Record a patient who qualifies", "hospitals:notice_new", (Role.HOSPITAL,)),
     DashboardLink(

@@ -333,7 +333,8 @@ class ReceivedForm(forms.Form):
 
     channel = fields.radios(
         "How did the referral arrive?",
-        [c for c in Channel.choices if c[0] != Channel.ONLINE],
+        # Online and automatic referrals arrive by themselves; staff never log them by hand.
+        [c for c in Channel.choices if c[0] not in {Channel.ONLINE, Channel.AUTOMATIC}],
         required_message="Select how the referral arrived",
     )
     received_date = fields.DateField(

@@ -53,6 +53,7 @@ class Channel(models.TextChoices):
     EMAIL = "email", "Email"
     LETTER = "letter", "Letter"
     IN_PERSON = "in_person", "In person"
+    AUTOMATIC = "automatic", "Automatic referral from a hospital"
     OTHER = "other", "Other"
 
 

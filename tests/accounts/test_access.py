@@ -81,3 +81,23 @@ def test_dashboard_only_offers_links_the_role_can_open(verified_client, role):
             assert client.get(link.url).status_code == 200
         else:
             assert f'href="{link.url}"' not in page
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_staff_navigation_offers_only_pages_the_role_can_open(verified_client, role):
+    import re
+
+    client = verified_client(role)
+    page = client.get("/staff/").content.decode()
+    menu = page.split('id="navigation"', 1)[1].split("</ul>", 1)[0]
+    links = re.findall(r'class="govuk-service-navigation__link" href="([^"]+)"', menu)
+    assert "/staff/" in links and "/account/" in links
+    for url in links:
+        response = client.get(url)
+        assert response.status_code == 200, (role, url, response.status_code)
+
+
+def test_public_visitors_get_the_public_navigation(client):
+    page = client.get("/").content.decode()
+    assert 'href="/staff/"' not in page
+    assert "What an IMHA does" in page

@@ -105,6 +105,7 @@ def test_demo_data_refuses_to_load_on_a_real_service(settings):
 def test_demo_data_includes_every_area(settings, tmp_path):
     from imha.core.demo import AREA_LOADERS
     from imha.hospitals.models import QualifyingNotice
+    from imha.referrals.models import Referral
     from imha.resources.models import Event, Resource, Story
 
     settings.DEBUG = True
@@ -116,3 +117,4 @@ def test_demo_data_includes_every_area(settings, tmp_path):
     assert Story.objects.exists()
     assert Event.objects.exists()
     assert QualifyingNotice.objects.exists()
+    assert Referral.objects.filter(reference__startswith="RDEMO-").count() >= 5

@@ -3,11 +3,8 @@ services, and staff clients for each role."""
 
 from __future__ import annotations
 
-import gc
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,64 +16,7 @@ from imha.hospitals.models import Hospital
 from imha.referrals import services
 from imha.referrals.models import Channel, Referral
 
-# `page` comes from the browser tests' conftest; it uses the `browser` fixture below.
-from tests.browser.conftest import CHROMIUM, page  # noqa: F401
-
 LONDON = ZoneInfo("Europe/London")
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    browser_items = [item for item in items if "tests/referrals/test_browser" in str(item.fspath)]
-    for item in browser_items:
-        item.add_marker(pytest.mark.browser)
-    if browser_items and not Path(CHROMIUM).exists():
-        if os.environ.get("IMHA_REQUIRE_BROWSER") == "1":
-            raise pytest.UsageError(f"IMHA_REQUIRE_BROWSER=1 but Chromium is not at {CHROMIUM}.")
-        skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}")
-        for item in browser_items:
-            item.add_marker(skip)
-
-
-def running_browser() -> Any:
-    """The Chromium that tests/browser already started in this run, if any.
-
-    Playwright's sync API allows one instance per thread, and tests/browser keeps its own
-    open for the whole session, so this folder's browser tests borrow it rather than start
-    a second. (Moving test_browser_referral.py into tests/browser would make this fixture
-    unnecessary.)
-    """
-    from playwright.sync_api import Browser
-
-    return next(
-        (obj for obj in gc.get_objects() if isinstance(obj, Browser) and obj.is_connected()),
-        None,
-    )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    borrowed = running_browser()
-    if borrowed is not None:
-        yield borrowed
-        return
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield launched
-        launched.close()
 
 
 def london(*args: int) -> datetime:

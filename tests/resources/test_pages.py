@@ -94,3 +94,8 @@ def test_healthcheck_answers_ok():
     response = Client().get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_how_to_refer_links_to_the_online_form():
+    page = Client().get(reverse("resources:how_to_refer")).content.decode()
+    assert f'href="{reverse("referrals:public_start")}"' in page

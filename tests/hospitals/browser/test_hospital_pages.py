@@ -1,29 +1,17 @@
 """Browser checks for the hospital pages: they work, and axe finds no WCAG 2.2 AA problems.
 
-These live with the hospital tests, so they borrow the browser fixtures from
-tests/browser/conftest.py and apply its skip rule themselves.
+They use the shared browser fixtures registered by tests/conftest.py.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from django.utils import timezone
 
 from imha.accounts.models import Role
-from tests.browser.conftest import CHROMIUM, axe_violations, describe_violations
+from tests.browser_tools import axe_violations, describe_violations
 from tests.hospitals.conftest import signed_in_client
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and os.environ.get("IMHA_REQUIRE_BROWSER") != "1",
-        reason=f"Chromium not found at {CHROMIUM}; apt-get install chromium",
-    ),
-]
 
 
 def assert_accessible(page) -> None:
