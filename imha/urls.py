@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("imha.cases.urls")),
     path("", include("imha.hospitals.urls")),
     path("", include("imha.reports.urls")),
+    path("", include("imha.audit.urls")),
     path("admin/", admin_site.urls),
 ]
 handler500 = "imha.core.views.server_error"

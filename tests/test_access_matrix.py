@@ -35,6 +35,9 @@ PUBLIC_URL_NAMES = {
     "resources:story",
     "resources:events",
     "core:healthcheck",
+    # The advocate's calendar feed: calendar apps cannot sign in, so a secret, revocable
+    # token in the address is the key (tested in tests/cases).
+    "cases:calendar_feed",
     # The sign-in steps check the session themselves: they are how people become staff.
     "accounts:login",
     "accounts:second_factor",

@@ -123,3 +123,42 @@ def test_sign_in_and_out_are_audited(make_user, enrolled_device):
         (AuditAction.SIGN_OUT, "morgan", "192.0.2.44"),
     ]
     call_command("verify_audit")
+
+
+def test_managers_see_who_viewed_a_referral(verified_client, hospital):
+    from django.utils import timezone
+
+    from imha.referrals import services
+
+    manager = verified_client(Role.MANAGER)
+    intake = verified_client(Role.INTAKE)
+    answers = {
+        "referrer_type": "amhp",
+        "first_name": "Alex",
+        "last_name": "Example",
+        "location": str(hospital.pk),
+        "legal_status_answer": "s3",
+        "consent": "yes",
+    }
+    referral = services.create_referral(
+        fields=services.referral_fields_from_answers(answers),
+        channel="phone",
+        received_at=timezone.now(),
+    )
+    assert intake.get(f"/staff/referrals/{referral.reference}/").status_code == 200
+    detail = manager.get(f"/staff/referrals/{referral.reference}/").content.decode()
+    history_url = f"/staff/history/referral/{referral.pk}/"
+    assert history_url in detail
+    page = manager.get(history_url).content.decode()
+    assert "intake-user (intake)" in page
+    assert "manager-user (manager)" in page
+    assert "Viewed" in page
+
+
+@pytest.mark.parametrize("role", [Role.ADVOCATE, Role.INTAKE, Role.HOSPITAL, Role.COMMISSIONER])
+def test_only_managers_and_administrators_read_record_history(verified_client, role):
+    assert verified_client(role).get("/staff/history/referral/1/").status_code == 403
+
+
+def test_unknown_record_kinds_are_not_found(verified_client):
+    assert verified_client(Role.MANAGER).get("/staff/history/password/1/").status_code == 404
