@@ -61,6 +61,10 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     page.console_errors = console_errors
     yield page
     context.close()
+    # Any page that breaks the Content Security Policy (an inline style or script slipped
+    # into a template) fails whichever browser test visited it.
+    blocked = [text for text in console_errors if "Content Security Policy" in text]
+    assert not blocked, f"Content Security Policy violations: {blocked}"
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
