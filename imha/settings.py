@@ -257,3 +257,12 @@ LOGGING = {
 
 # Shown in the person's authenticator app next to the six-digit code.
 OTP_TOTP_ISSUER = IMHA_SERVICE["name"]
+
+# The public address of this service, for links in emails (alerts to managers, for example).
+IMHA_SITE_URL = os.environ.get("IMHA_SITE_URL", "http://127.0.0.1:8000")
+# Upload limits: leaflets on the public library, and letters or forms attached to cases.
+IMHA_LIBRARY_MAX_UPLOAD_BYTES = env_int("IMHA_LIBRARY_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+IMHA_CASE_MAX_ATTACHMENT_BYTES = env_int("IMHA_CASE_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+# How long a closed case's personal details are kept before `apply_retention` anonymises
+# them. Six years after the work ends is common for advocacy records; set your own policy.
+IMHA_CASE_RETENTION_DAYS = env_int("IMHA_CASE_RETENTION_DAYS", 6 * 365)
