@@ -5,22 +5,28 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from imha.accounts.models import SignInAttempt, User
+from imha.accounts.models import SignInAttempt, Team, User
 from imha.core.admin_site import admin_site
 
 
 @admin.register(User, site=admin_site)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "first_name", "last_name", "role", "hospital", "is_active"]
-    list_filter = ["role", "hospital", "is_active"]
+    list_display = ["username", "first_name", "last_name", "role", "hospital", "team", "is_active"]
+    list_filter = ["role", "hospital", "team", "is_active"]
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
-        ("Role", {"fields": ("role", "hospital")}),
+        ("Role", {"fields": ("role", "hospital", "team")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
-        ("Role", {"fields": ("role", "hospital", "first_name", "last_name", "email")}),
+        ("Role", {"fields": ("role", "hospital", "team", "first_name", "last_name", "email")}),
     )
+
+
+@admin.register(Team, site=admin_site)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "area"]
+    search_fields = ["name", "area"]
 
 
 @admin.register(SignInAttempt, site=admin_site)

@@ -25,6 +25,22 @@ class StaffUserManager(UserManager["User"]):
         return super().create_superuser(username, email, password, **extra)
 
 
+class Team(models.Model):
+    """A group of advocates working one area. An advocate's team can see each other's cases,
+    so cover for leave and sickness needs no reallocation."""
+
+    name = models.CharField(max_length=100, unique=True)
+    area = models.CharField(
+        max_length=200, blank=True, help_text="The places or hospitals this team covers."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class User(AbstractUser):
     """A person who signs in: service staff, hospital Mental Health Act office staff, or the
     funding council's commissioner. Members of the public never have accounts.
@@ -43,6 +59,14 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
         help_text="Only for hospital users: the hospital whose records they may see.",
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text="For advocates and managers: the team whose cases they share.",
     )
 
     class Meta:

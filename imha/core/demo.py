@@ -47,6 +47,7 @@ DEMO_LOGINS = [
 AREA_LOADERS = [
     "imha.hospitals.demo.load_demo_hospital_data",
     "imha.referrals.demo.load_demo_referrals",
+    "imha.cases.demo.load_demo_cases",
     "imha.resources.demo.load_demo_library",
 ]
 

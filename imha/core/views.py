@@ -41,6 +41,11 @@ DASHBOARD_LINKS = [
         "hospitals:compliance",
         (Role.INTAKE, Role.ADVOCATE, Role.MANAGER),
     ),
+    DashboardLink("My caseload", "cases:my_caseload", (Role.INTAKE, Role.ADVOCATE, Role.MANAGER)),
+    DashboardLink("Team cases", "cases:team_caseload", (Role.ADVOCATE, Role.MANAGER)),
+    DashboardLink("Cases", "cases:case_list", (Role.INTAKE, Role.ADVOCATE, Role.MANAGER)),
+    DashboardLink("Allocate cases to advocates", "cases:allocation", (Role.MANAGER,)),
+    DashboardLink("Diary", "cases:diary", (Role.ADVOCATE, Role.MANAGER)),
     DashboardLink(
         "Toolkits, leaflets, stories and events", "resources:staff_library", SERVICE_STAFF
     ),

@@ -103,6 +103,7 @@ def test_demo_data_refuses_to_load_on_a_real_service(settings):
 
 @pytest.mark.django_db
 def test_demo_data_includes_every_area(settings, tmp_path):
+    from imha.cases.models import Case
     from imha.core.demo import AREA_LOADERS
     from imha.hospitals.models import QualifyingNotice
     from imha.referrals.models import Referral
@@ -118,3 +119,4 @@ def test_demo_data_includes_every_area(settings, tmp_path):
     assert Event.objects.exists()
     assert QualifyingNotice.objects.exists()
     assert Referral.objects.filter(reference__startswith="RDEMO-").count() >= 5
+    assert Case.objects.filter(status="open").exists()

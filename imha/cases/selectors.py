@@ -1,0 +1,217 @@
+"""Read queries for case work, each scoped to what the signed-in person may see.
+
+Who may see a case (and so its client):
+- managers: every case;
+- advocates: cases allocated to them, and cases allocated to anyone in their team;
+- intake workers: cases opened from a referral they picked up or decided;
+- everyone else (administrators, hospital users, commissioners): none.
+
+Views look records up through `cases_visible_to`, so a case outside that set is a 404,
+whatever ID is typed into the address bar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from imha.accounts.models import Role, User
+from imha.cases.deadlines import CaseDeadlines, UpcomingDeadline, deadlines_for, upcoming
+from imha.cases.models import (
+    ACTIVE_STATUSES,
+    Activity,
+    Case,
+    CaseStatus,
+    Client,
+    LegalStatusPeriod,
+)
+
+# Roles that do case work at all; the views refuse everyone else before any query runs.
+CASE_ROLES = (Role.INTAKE, Role.ADVOCATE, Role.MANAGER)
+UPCOMING_DAYS = 14
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    cases = Case.objects.all()
+    if not user.is_active:
+        return cases.none()
+    if user.role == Role.MANAGER:
+        return cases
+    if user.role == Role.ADVOCATE:
+        if user.team_id is None:
+            return cases.filter(allocated_advocate=user)
+        return cases.filter(Q(allocated_advocate=user) | Q(allocated_advocate__team=user.team_id))
+    if user.role == Role.INTAKE:
+        return cases.filter(Q(referral__picked_up_by=user) | Q(referral__decided_by=user))
+    return cases.none()
+
+
+def clients_visible_to(user: User) -> QuerySet[Client]:
+    return Client.objects.filter(pk__in=cases_visible_to(user).values("client_id"))
+
+
+def current_status_prefetch() -> Prefetch:
+    """The newest legal status period of each case, as `case.current_periods` (a list)."""
+    return Prefetch(
+        "legal_statuses",
+        queryset=LegalStatusPeriod.objects.filter(ended_on__isnull=True).order_by(
+            "-started_on", "-id"
+        ),
+        to_attr="current_periods",
+    )
+
+
+def case_for_detail(user: User, case_id: int) -> Case:
+    """Raises Case.DoesNotExist when the case is missing or not visible to this person."""
+    return (
+        cases_visible_to(user)
+        .select_related(
+            "client",
+            "hospital",
+            "hospital_ward",
+            "allocated_advocate",
+            "allocated_advocate__team",
+            "referral",
+        )
+        .get(pk=case_id)
+    )
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    case: Case
+    periods: list[LegalStatusPeriod]
+    deadlines: CaseDeadlines | None
+    issues: list
+    activities: list[Activity]
+    records_requests: list
+    notes: list
+    attachments: list
+    other_cases: list[Case]
+
+
+def case_detail(user: User, case: Case, today: date) -> CaseDetail:
+    periods = list(case.legal_statuses.select_related("recorded_by"))
+    current = next((period for period in periods if period.ended_on is None), None)
+    return CaseDetail(
+        case=case,
+        periods=periods,
+        deadlines=deadlines_for(current, case.client.date_of_birth, today) if current else None,
+        issues=list(case.issues.prefetch_related("outcomes")),
+        activities=list(case.activities.select_related("advocate")),
+        records_requests=list(case.records_requests.all()),
+        notes=list(case.notes.select_related("author")),
+        attachments=list(case.attachments.select_related("uploaded_by")),
+        other_cases=list(
+            cases_visible_to(user)
+            .filter(client=case.client)
+            .exclude(pk=case.pk)
+            .order_by("-opened_at")
+        ),
+    )
+
+
+def client_for_detail(user: User, client_id: int) -> Client:
+    return clients_visible_to(user).get(pk=client_id)
+
+
+def cases_of_client(user: User, client: Client) -> list[Case]:
+    return list(
+        cases_visible_to(user)
+        .filter(client=client)
+        .select_related("allocated_advocate", "hospital")
+        .order_by("-opened_at")
+    )
+
+
+@dataclass(frozen=True)
+class Caseload:
+    cases: list[Case]
+    deadlines: list[UpcomingDeadline]
+    activities: list[Activity]
+
+
+def caseload(cases: QuerySet[Case], today: date) -> Caseload:
+    """Active cases with their deadlines and activities in the next 14 days.
+
+    Three queries whatever the number of cases: the cases (with client, place and advocate
+    joined), their current legal status periods, and the upcoming activities. Deadlines
+    are worked out in Python by the rules engine, which needs no database.
+    """
+    active = list(
+        cases.filter(status__in=ACTIVE_STATUSES)
+        .select_related("client", "hospital", "hospital_ward", "allocated_advocate")
+        .prefetch_related(current_status_prefetch())
+        .order_by("client__last_name", "client__first_name", "pk")
+    )
+    horizon = today + timedelta(days=UPCOMING_DAYS)
+    deadlines: list[UpcomingDeadline] = []
+    for case in active:
+        periods: list[LegalStatusPeriod] = getattr(case, "current_periods", [])
+        if periods:
+            found = deadlines_for(periods[0], case.client.date_of_birth, today)
+            deadlines.extend(upcoming(case, found, today, horizon))
+    deadlines.sort(key=lambda item: (item.due_on, item.case.pk))
+    activities = list(
+        Activity.objects.filter(
+            case__in=[case.pk for case in active], occurs_on__gte=today, occurs_on__lte=horizon
+        )
+        .select_related("case", "case__client")
+        .order_by("occurs_on", "starts_at_time", "pk")
+    )
+    return Caseload(cases=active, deadlines=deadlines, activities=activities)
+
+
+def my_cases(user: User) -> QuerySet[Case]:
+    """An advocate's or manager's own allocated cases; for an intake worker, the cases from
+    the referrals they handled, which is all they can see."""
+    if user.role == Role.INTAKE:
+        return cases_visible_to(user)
+    return cases_visible_to(user).filter(allocated_advocate=user)
+
+
+def team_cases(user: User) -> QuerySet[Case]:
+    if user.team_id is None:
+        return my_cases(user)
+    return cases_visible_to(user).filter(allocated_advocate__team=user.team_id)
+
+
+def unallocated_cases() -> QuerySet[Case]:
+    return (
+        Case.objects.filter(status__in=ACTIVE_STATUSES, allocated_advocate__isnull=True)
+        .select_related("client", "hospital", "hospital_ward")
+        .order_by("opened_at", "pk")
+    )
+
+
+def advocates_with_caseloads() -> QuerySet[User]:
+    """Active advocates with their team and open-case count, counted by the database."""
+    return (
+        User.objects.filter(role=Role.ADVOCATE, is_active=True)
+        .select_related("team")
+        .annotate(
+            open_cases=Count(
+                "allocated_cases", filter=Q(allocated_cases__status__in=ACTIVE_STATUSES)
+            )
+        )
+        .order_by("team__name", "open_cases", "last_name", "first_name", "pk")
+    )
+
+
+def case_list(user: User, status: str | None) -> QuerySet[Case]:
+    cases = cases_visible_to(user).select_related("client", "allocated_advocate", "hospital")
+    if status in CaseStatus.values:
+        cases = cases.filter(status=status)
+    return cases.order_by("-opened_at", "-pk")
+
+
+def activities_between(user: User, start: date, end: date) -> list[Activity]:
+    """Activities in the person's own diary from start to end inclusive."""
+    return list(
+        Activity.objects.filter(advocate=user, occurs_on__gte=start, occurs_on__lte=end)
+        .filter(case__in=cases_visible_to(user))
+        .select_related("case", "case__client", "case__hospital", "case__hospital_ward")
+        .order_by("occurs_on", "starts_at_time", "pk")
+    )

@@ -1,0 +1,703 @@
+"""Pages for case work: caseloads, allocation, the case and client records, and the forms
+advocates fill in during the day. Each looks its case up through the visibility rules in
+`selectors.cases_visible_to`, so a case outside them is "not found" whatever its ID."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_POST
+
+from imha.accounts.models import Role, User
+from imha.cases import calendar, selectors, services
+from imha.cases.attachments import CONTENT_TYPES
+from imha.cases.deadlines import local_today
+from imha.cases.forms import (
+    ActivityForm,
+    AllocationForm,
+    AttachmentForm,
+    CaseDetailsForm,
+    ClientForm,
+    CloseCaseForm,
+    EndStatusForm,
+    IssueForm,
+    LegalStatusForm,
+    NoteForm,
+    OutcomeForm,
+    RecordsRequestForm,
+    error_for,
+)
+from imha.cases.models import (
+    Activity,
+    Attachment,
+    AttachmentKind,
+    Case,
+    CaseIssue,
+    CaseStatus,
+    Client,
+    LegalStatusPeriod,
+    RecordsRequest,
+)
+from imha.core.access import signed_in_user, staff_required
+
+# Who may do what. Intake workers can read the cases that came from their referrals;
+# hospital users, commissioners and administrators reach no case page at all.
+CAN_VIEW = selectors.CASE_ROLES
+CAN_WORK = (Role.ADVOCATE, Role.MANAGER)
+CAN_ALLOCATE = (Role.MANAGER,)
+CASES_PER_PAGE = 50
+# The oldest cases waiting are shown first; a backlog longer than this is worked in turns.
+ALLOCATION_PAGE_SIZE = 100
+
+
+def visible_case(request: HttpRequest, case_id: int) -> Case:
+    try:
+        return selectors.case_for_detail(signed_in_user(request), case_id)
+    except Case.DoesNotExist:
+        raise Http404("No such case.") from None
+
+
+def open_case_or_message(request: HttpRequest, case: Case) -> HttpResponse | None:
+    if case.status == CaseStatus.CLOSED:
+        messages.error(request, "This case is closed, so it cannot be changed.")
+        return redirect("cases:case_detail", case_id=case.pk)
+    return None
+
+
+def form_page(
+    request: HttpRequest,
+    *,
+    case: Case | None,
+    form: Any,
+    heading: str,
+    button: str,
+    back_url: str,
+    warning: str = "",
+    caption: str = "",
+) -> HttpResponse:
+    return render(
+        request,
+        "cases/form.html",
+        {
+            "case": case,
+            "form": form,
+            "heading": heading,
+            "button": button,
+            "back_url": back_url,
+            "warning": warning,
+            "caption": caption or (f"{case.client}, case {case.reference}" if case else ""),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def case_url(case: Case) -> str:
+    return reverse("cases:case_detail", args=[case.pk])
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+@require_GET
+@staff_required(*CAN_VIEW)
+def my_caseload(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    today = local_today()
+    return render(
+        request,
+        "cases/caseload.html",
+        {
+            "heading": "My cases" if user.role == Role.INTAKE else "My caseload",
+            "caseload": selectors.caseload(selectors.my_cases(user), today),
+            "current": "mine",
+            "today": today,
+            "days": selectors.UPCOMING_DAYS,
+        },
+    )
+
+
+@require_GET
+@staff_required(*CAN_WORK)
+def team_caseload(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    today = local_today()
+    heading = f"{user.team} cases" if user.team_id else "Team cases"
+    return render(
+        request,
+        "cases/caseload.html",
+        {
+            "heading": heading,
+            "caseload": selectors.caseload(selectors.team_cases(user), today),
+            "current": "team",
+            "show_advocate": True,
+            "no_team": user.team_id is None,
+            "today": today,
+            "days": selectors.UPCOMING_DAYS,
+        },
+    )
+
+
+@require_GET
+@staff_required(*CAN_VIEW)
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    status = request.GET.get("status") or None
+    paginator = Paginator(selectors.case_list(user, status), CASES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": CaseStatus.choices,
+            "current": "all",
+        },
+    )
+
+
+@require_GET
+@staff_required(*CAN_ALLOCATE)
+def allocation(request: HttpRequest) -> HttpResponse:
+    waiting = selectors.unallocated_cases()
+    unallocated = list(waiting[:ALLOCATION_PAGE_SIZE])
+    advocates = list(selectors.advocates_with_caseloads())
+    return render(
+        request,
+        "cases/allocation.html",
+        {
+            "unallocated": unallocated,
+            "waiting_count": len(unallocated)
+            if len(unallocated) < ALLOCATION_PAGE_SIZE
+            else waiting.count(),
+            "advocates": advocates,
+            "form": AllocationForm(),
+            "current": "allocation",
+        },
+    )
+
+
+# --- the case ---------------------------------------------------------------------------------
+
+
+@require_GET
+@staff_required(*CAN_VIEW)
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    case = visible_case(request, case_id)
+    services.record_case_view(case=case, actor=user, request=request)
+    today = local_today()
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "detail": selectors.case_detail(user, case, today),
+            "case": case,
+            "today": today,
+            "can_work": user.has_role(*CAN_WORK) and case.status != CaseStatus.CLOSED,
+            "can_allocate": user.has_role(*CAN_ALLOCATE) and case.status != CaseStatus.CLOSED,
+        },
+    )
+
+
+@staff_required(*CAN_ALLOCATE)
+def case_allocate(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = visible_case(request, case_id)
+    if (closed := open_case_or_message(request, case)) is not None:
+        return closed
+    initial = {"advocate": case.allocated_advocate_id}
+    form = AllocationForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocate_case(
+                case=case,
+                advocate=form.cleaned_data["advocate"],
+                actor=signed_in_user(request),
+                request=request,
+            )
+        except services.CaseStateError as error:
+            messages.error(request, str(error))
+            return redirect("cases:case_detail", case_id=case.pk)
+        advocate = form.cleaned_data["advocate"]
+        messages.success(
+            request,
+            f"Case {case.reference} allocated to {advocate.get_full_name() or advocate}.",
+        )
+        if request.POST.get("from") == "allocation":
+            return redirect("cases:allocation")
+        return redirect("cases:case_detail", case_id=case.pk)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        heading="Reallocate the case" if case.allocated_advocate_id else "Allocate the case",
+        button="Allocate",
+        back_url=case_url(case),
+    )
+
+
+@staff_required(*CAN_WORK)
+def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = visible_case(request, case_id)
+    if (closed := open_case_or_message(request, case)) is not None:
+        return closed
+    initial = {
+        "status": case.status,
+        "hospital": case.hospital_id,
+        "hospital_ward": case.hospital_ward_id,
+        "ward": case.ward,
+        "community_location": case.community_location,
+    }
+    form = CaseDetailsForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.update_case_details(
+            case=case, fields=form.cleaned_data, actor=signed_in_user(request), request=request
+        )
+        messages.success(request, "Case details saved.")
+        return redirect("cases:case_detail", case_id=case.pk)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        heading="Where they are and case status",
+        button="Save",
+        back_url=case_url(case),
+    )
+
+
+@staff_required(*CAN_WORK)
+def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = visible_case(request, case_id)
+    if (closed := open_case_or_message(request, case)) is not None:
+        return closed
+    form = CloseCaseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.close_case(
+            case=case,
+            reason=form.cleaned_data["closure_reason"],
+            note=form.cleaned_data["closure_note"],
+            actor=signed_in_user(request),
+            request=request,
+        )
+        messages.success(request, f"Case {case.reference} closed.")
+        return redirect("cases:case_detail", case_id=case.pk)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        heading="Close the case",
+        button="Close case",
+        back_url=case_url(case),
+        warning="Once closed, the case cannot be changed. Record any outcomes first.",
+    )
+
+
+@staff_required(*CAN_WORK)
+def legal_status_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = visible_case(request, case_id)
+    if (closed := open_case_or_message(request, case)) is not None:
+        return closed
+    form = LegalStatusForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.add_legal_status_period(
+            case=case, fields=form.cleaned_data, actor=signed_in_user(request), request=request
+        )
+        messages.success(request, "Legal status recorded.")
+        return redirect("cases:case_detail", case_id=case.pk)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        heading="Record a Mental Health Act status",
+        button="Save status",
+        back_url=case_url(case),
+    )
+
+
+@staff_required(*CAN_WORK)
+def legal_status_end(request: HttpRequest, case_id: int, period_id: int) -> HttpResponse:
+    case = visible_case(request, case_id)
+    if (closed := open_case_or_message(request, case)) is not None:
+        return closed
+    period = get_object_or_404(LegalStatusPeriod, pk=period_id, case=case)
+    form = EndStatusForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_legal_status_period(
+                period=period,
+                ended_on=form.cleaned_data["ended_on"],
+                actor=signed_in_user(request),
+                request=request,
+            )
+        except services.CaseStateError as error:
+            form.add_error("ended_on", str(error))
+        else:
+            messages.success(request, "Status ended.")
+            return redirect("cases:case_detail", case_id=case.pk)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        heading=f"End {period.title}",
+        button="Save",
+        back_url=case_url(case),
+    )
+
+
+@staff_required(*CAN_WORK)
+def issue_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = visible_case(request, case_id)
+    if (closed := open_case_or_message(request, case)) is not None:
+        return closed
+    form = IssueForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.add_issue(
+            case=case,
+            topic=form.cleaned_data["topic"],
+            description=form.cleaned_data["description"],
+            actor=signed_in_user(request),
+            request=request,
+        )
+        messages.success(request, "Issue added.")
+        return redirect("cases:case_detail", case_id=case.pk)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        heading="Add an issue",
+        button="Add issue",
+        back_url=case_url(case),
+    )
+
+
+@staff_required(*CAN_WORK)
+def issue_outcome(request: HttpRequest, case_id: int, issue_id: int) -> HttpResponse:
+    case = visible_case(request, case_id)
+    if (closed := open_case_or_message(request, case)) is not None:
+        return closed
+    issue = get_object_or_404(CaseIssue, pk=issue_id, case=case)
+    initial = {
+        "status": issue.status,
+        "outcomes": list(issue.outcomes.values_list("outcome", flat=True)),
+    }
+    form = OutcomeForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.record_outcomes(
+            issue=issue,
+            outcomes=form.cleaned_data["outcomes"],
+            persons_words=form.cleaned_data["persons_words"],
+            status=form.cleaned_data["status"],
+            actor=signed_in_user(request),
+            request=request,
+        )
+        messages.success(request, "Outcomes saved.")
+        return redirect("cases:case_detail", case_id=case.pk)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        heading=f"Outcomes: {issue.get_topic_display()}",
+        button="Save outcomes",
+        back_url=case_url(case),
+    )
+
+
+@staff_required(*CAN_WORK)
+def activity_form(
+    request: HttpRequest, case_id: int, activity_id: int | None = None
+) -> HttpResponse:
+    case = visible_case(request, case_id)
+    if (closed := open_case_or_message(request, case)) is not None:
+        return closed
+    activity = get_object_or_404(Activity, pk=activity_id, case=case) if activity_id else None
+    initial = (
+        {name: getattr(activity, name) for name in services.ACTIVITY_FIELDS} if activity else {}
+    )
+    form = ActivityForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        user = signed_in_user(request)
+        if activity is None:
+            services.record_activity(
+                case=case, fields=form.cleaned_data, actor=user, request=request
+            )
+            messages.success(request, "Activity recorded.")
+        else:
+            services.update_activity(
+                activity=activity, fields=form.cleaned_data, actor=user, request=request
+            )
+            messages.success(request, "Activity saved.")
+        return redirect("cases:case_detail", case_id=case.pk)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        heading="Change the activity" if activity else "Record an activity",
+        button="Save activity",
+        back_url=case_url(case),
+    )
+
+
+@staff_required(*CAN_WORK)
+def records_request_form(
+    request: HttpRequest, case_id: int, request_id: int | None = None
+) -> HttpResponse:
+    case = visible_case(request, case_id)
+    if (closed := open_case_or_message(request, case)) is not None:
+        return closed
+    existing = get_object_or_404(RecordsRequest, pk=request_id, case=case) if request_id else None
+    initial = (
+        {name: getattr(existing, name) for name in services.RECORDS_REQUEST_FIELDS}
+        if existing
+        else {"asked_on": local_today()}
+    )
+    form = RecordsRequestForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.save_records_request(
+            case=case,
+            fields=form.cleaned_data,
+            actor=signed_in_user(request),
+            existing=existing,
+            request=request,
+        )
+        messages.success(request, "Records request saved.")
+        return redirect("cases:case_detail", case_id=case.pk)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        heading="Change the records request" if existing else "Ask to see records",
+        button="Save",
+        back_url=case_url(case),
+    )
+
+
+@staff_required(*CAN_WORK)
+def note_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = visible_case(request, case_id)
+    if (closed := open_case_or_message(request, case)) is not None:
+        return closed
+    form = NoteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.add_note(
+            case=case,
+            text=form.cleaned_data["text"],
+            actor=signed_in_user(request),
+            request=request,
+        )
+        messages.success(request, "Note added.")
+        return redirect("cases:case_detail", case_id=case.pk)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        heading="Add a note",
+        button="Add note",
+        back_url=case_url(case),
+    )
+
+
+@staff_required(*CAN_WORK)
+def attachment_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = visible_case(request, case_id)
+    if (closed := open_case_or_message(request, case)) is not None:
+        return closed
+    form = AttachmentForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_attachment(
+                case=case,
+                upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+                actor=signed_in_user(request),
+                request=request,
+            )
+        except ValidationError as error:
+            error_for(form, "file", error)
+        else:
+            messages.success(request, "File attached.")
+            return redirect("cases:case_detail", case_id=case.pk)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        heading="Attach a file",
+        button="Upload file",
+        back_url=case_url(case),
+    )
+
+
+@require_GET
+@staff_required(*CAN_VIEW)
+def attachment_download(request: HttpRequest, case_id: int, attachment_id: int) -> HttpResponse:
+    case = visible_case(request, case_id)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, case=case)
+    services.record_attachment_download(
+        attachment=attachment, actor=signed_in_user(request), request=request
+    )
+    # Files are at most 10 MB, so reading one whole keeps the view simple.
+    with attachment.file.open("rb") as stored:
+        body = stored.read()
+    response = HttpResponse(body, content_type=CONTENT_TYPES[AttachmentKind(attachment.kind)])
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=attachment.original_name
+    )
+    # Never let a browser guess a different type and render the file as a page.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- clients ----------------------------------------------------------------------------------
+
+
+def visible_client(request: HttpRequest, client_id: int) -> Client:
+    try:
+        return selectors.client_for_detail(signed_in_user(request), client_id)
+    except Client.DoesNotExist:
+        raise Http404("No such client.") from None
+
+
+@require_GET
+@staff_required(*CAN_VIEW)
+def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    client = visible_client(request, client_id)
+    services.record_client_view(client=client, actor=user, request=request)
+    return render(
+        request,
+        "cases/client_detail.html",
+        {
+            "client": client,
+            "cases": selectors.cases_of_client(user, client),
+            "can_work": user.has_role(*CAN_WORK) and client.anonymised_at is None,
+            "today": local_today(),
+        },
+    )
+
+
+@staff_required(*CAN_WORK)
+def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = visible_client(request, client_id)
+    if client.anonymised_at is not None:
+        raise Http404("This person's details were removed under the retention policy.")
+    form = ClientForm(
+        request.POST if request.method == "POST" else None, initial=ClientForm.initial_for(client)
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_client(
+            client=client, fields=form.cleaned_data, actor=signed_in_user(request), request=request
+        )
+        messages.success(request, "Details saved.")
+        return redirect("cases:client_detail", client_id=client.pk)
+    return form_page(
+        request,
+        case=None,
+        form=form,
+        heading="Personal details and equality monitoring",
+        button="Save details",
+        back_url=reverse("cases:client_detail", args=[client.pk]),
+        caption=str(client),
+    )
+
+
+@require_POST
+@staff_required(*CAN_WORK)
+def client_new_case(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = visible_client(request, client_id)
+    if client.anonymised_at is not None:
+        raise Http404("This person's details were removed under the retention policy.")
+    case = services.open_case_for_client(
+        client=client, actor=signed_in_user(request), request=request
+    )
+    messages.success(request, f"Case {case.reference} opened.")
+    return redirect("cases:case_detail", case_id=case.pk)
+
+
+# --- the diary ----------------------------------------------------------------------------------
+
+
+def week_start(raw: str | None, today: date) -> date:
+    try:
+        day = date.fromisoformat(raw) if raw else today
+    except ValueError:
+        day = today
+    return day - timedelta(days=day.weekday())
+
+
+@require_GET
+@staff_required(*CAN_WORK)
+def diary(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    today = local_today()
+    monday = week_start(request.GET.get("week"), today)
+    sunday = monday + timedelta(days=6)
+    activities = selectors.activities_between(user, monday, sunday)
+    days = [
+        {
+            "date": monday + timedelta(days=offset),
+            "activities": [a for a in activities if a.occurs_on == monday + timedelta(days=offset)],
+        }
+        for offset in range(7)
+    ]
+    return render(
+        request,
+        "cases/diary.html",
+        {
+            "days": days,
+            "monday": monday,
+            "sunday": sunday,
+            "previous_week": monday - timedelta(days=7),
+            "next_week": monday + timedelta(days=7),
+            "today": today,
+            "current": "diary",
+        },
+    )
+
+
+@staff_required(*CAN_WORK)
+def diary_feed_settings(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    new_address = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "turn_off":
+            services.revoke_calendar_feed(user=user, request=request)
+            messages.success(request, "Your calendar address has been turned off.")
+            return redirect("cases:diary_feed_settings")
+        token = services.issue_calendar_feed(user=user, request=request)
+        new_address = request.build_absolute_uri(reverse("cases:calendar_feed", args=[token]))
+    has_feed = hasattr(user, "calendar_feed") and user.calendar_feed is not None
+    return render(
+        request,
+        "cases/diary_feed.html",
+        {"new_address": new_address, "has_feed": has_feed or bool(new_address), "current": "diary"},
+    )
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The private calendar address. No sign-in (calendar programs cannot): the token is the
+    key, and an unknown or turned-off token is simply not found."""
+    owner: User | None = calendar.feed_owner(token)
+    if owner is None:
+        raise Http404("No such calendar.")
+    start, end = calendar.feed_window(local_today())
+    body = calendar.calendar_text(
+        selectors.activities_between(owner, start, end),
+        domain=request.get_host().split(":")[0] or "imha",
+        name="IMHA diary",
+    )
+    response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
