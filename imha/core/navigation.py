@@ -28,7 +28,9 @@ STAFF_NAVIGATION = [
     NavigationItem("Cases", "cases:my_caseload", SERVICE_STAFF),
     NavigationItem("Patients", "hospitals:dashboard", (Role.HOSPITAL,)),
     NavigationItem("Hospitals", "hospitals:compliance", SERVICE_STAFF),
-    NavigationItem("Reports", "reports:dashboard", (Role.MANAGER, Role.COMMISSIONER)),
+    NavigationItem(
+        "Reports", "reports:quarterly_return", (Role.MANAGER, Role.COMMISSIONER, Role.ADMINISTRATOR)
+    ),
     NavigationItem("Your account", "accounts:account", tuple(Role.values)),
     NavigationItem("Administration", "admin:index", (Role.ADMINISTRATOR,)),
 ]

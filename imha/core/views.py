@@ -49,6 +49,11 @@ DASHBOARD_LINKS = [
     DashboardLink(
         "Toolkits, leaflets, stories and events", "resources:staff_library", SERVICE_STAFF
     ),
+    DashboardLink(
+        "Quarterly return for the commissioner",
+        "reports:quarterly_return",
+        (Role.COMMISSIONER, Role.MANAGER, Role.ADMINISTRATOR),
+    ),
     DashboardLink("Your account and recovery codes", "accounts:account", tuple(Role.values)),
     DashboardLink(
         "Administration: staff accounts and hospitals", "admin:index", (Role.ADMINISTRATOR,)

@@ -101,3 +101,12 @@ def test_public_visitors_get_the_public_navigation(client):
     page = client.get("/").content.decode()
     assert 'href="/staff/"' not in page
     assert "What an IMHA does" in page
+
+
+def test_every_navigation_item_points_at_a_real_page():
+    from django.urls import reverse
+
+    from imha.core.navigation import STAFF_NAVIGATION
+
+    for item in STAFF_NAVIGATION:
+        assert reverse(item.url_name)
