@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Listed after SessionMiddleware so it runs first on the way out, before the save.
+    "imha.core.middleware.SlidingSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -136,10 +138,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 
-# Sessions end after inactivity: every request pushes the expiry forward, so an unattended
-# screen on a ward signs itself out.
+# Sessions end after inactivity, so an unattended screen on a ward signs itself out. Use
+# pushes the expiry forward, at most once a minute (imha.core.middleware.SlidingSession...).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_INTERVAL_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -257,6 +260,10 @@ LOGGING = {
 
 # Shown in the person's authenticator app next to the six-digit code.
 OTP_TOTP_ISSUER = IMHA_SERVICE["name"]
+
+# Public referrals accepted from one network address in an hour. Generous, because a whole
+# NHS trust can reach us through one address; the honeypot field stops most robots.
+IMHA_PUBLIC_REFERRALS_PER_HOUR = env_int("IMHA_PUBLIC_REFERRALS_PER_HOUR", 20)
 
 # The public address of this service, for links in emails (alerts to managers, for example).
 IMHA_SITE_URL = os.environ.get("IMHA_SITE_URL", "http://127.0.0.1:8000")

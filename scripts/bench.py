@@ -98,15 +98,98 @@ class Client:
         return self.request("POST", path, {"csrfmiddlewaretoken": token, **form})
 
 
-# A scenario is one unit of work a simulated person repeats: it returns None on success or
-# a short description of what went wrong.
-Scenario = Callable[[Client], str | None]
+# A scenario is one unit of work a simulated person repeats. It returns None on success or
+# a short description of what went wrong, and the seconds of it that count: usually one
+# request, timed by `timed`.
+Scenario = Callable[[Client], tuple[str | None, float]]
+
+
+def timed(action: Callable[[], tuple[int, str, dict[str, str]]]) -> tuple[int, str, float]:
+    began = time.perf_counter()
+    status, page, _ = action()
+    return status, page, time.perf_counter() - began
 
 
 def expect_get(path: str, status: int = 200) -> Scenario:
-    def run(client: Client) -> str | None:
-        got, _, _ = client.get(path)
-        return None if got == status else f"GET {path} gave {got}"
+    def run(client: Client) -> tuple[str | None, float]:
+        got, _, seconds = timed(lambda: client.get(path))
+        return (None if got == status else f"GET {path} gave {got}"), seconds
+
+    return run
+
+
+def referral_pages(hospital_id: int) -> list[tuple[str, dict[str, str]]]:
+    """One complete public referral, page by page, as an AMHP would fill it in."""
+    return [
+        ("who-is-referring", {"referrer_type": "amhp"}),
+        (
+            "your-details",
+            {
+                "referrer_name": "Bench Referrer",
+                "referrer_role": "AMHP",
+                "referrer_email": "bench.referrer@example.org",
+            },
+        ),
+        (
+            "their-details",
+            {
+                "first_name": "Bench",
+                "last_name": "Person",
+                "date_of_birth_day": "1",
+                "date_of_birth_month": "2",
+                "date_of_birth_year": "1980",
+            },
+        ),
+        ("where-they-are", {"location": str(hospital_id), "ward": "Bench Ward"}),
+        ("mental-health-act", {"legal_status_answer": "s3"}),
+        ("help-wanted", {"help_with": "tribunal"}),
+        ("communication", {"communication_needs": "easy_read"}),
+        ("consent", {"consent": "yes"}),
+        ("contact", {"contact_method": "ward", "safe_to_leave_message": "no"}),
+    ]
+
+
+@dataclass
+class ReadyReferral:
+    """A browser session that has answered every page and is about to press Send."""
+
+    cookies: dict[str, str]
+    token: str
+
+
+def prepare_referral(port: int, hospital_id: int) -> ReadyReferral:
+    client = Client(port)
+    for slug, answers in referral_pages(hospital_id):
+        status, page, _ = client.post_form(f"/refer/{slug}/", answers)
+        if status != 302:
+            raise RuntimeError(f"referral page {slug} gave {status}: {page[:300]}")
+    status, page, _ = client.get("/refer/check-your-answers/")
+    match = re.search(r'name="submission_token" value="([^"]+)"', page)
+    if status != 200 or match is None:
+        raise RuntimeError(f"check your answers gave {status}")
+    return ReadyReferral(dict(client.cookies), match.group(1))
+
+
+def send_prepared_referrals(ready: list[ReadyReferral]) -> Scenario:
+    lock = threading.Lock()
+
+    def run(client: Client) -> tuple[str | None, float]:
+        with lock:
+            if not ready:
+                return "no prepared referral left", 0.0
+            referral = ready.pop()
+        client.cookies = dict(referral.cookies)
+        match = re.search(
+            r"csrftoken=([^;]+)", "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+        )
+        form = {
+            "submission_token": referral.token,
+            "csrfmiddlewaretoken": match.group(1) if match else "",
+        }
+        status, _, seconds = timed(
+            lambda: client.request("POST", "/refer/check-your-answers/", form)
+        )
+        return (None if status == 302 else f"send gave {status}"), seconds
 
     return run
 
@@ -176,6 +259,7 @@ def run_load(
     users: int,
     seconds: float,
     prepare: Callable[[Client, int], None] | None = None,
+    budget_requests: int = MAX_REQUESTS_PER_SCENARIO,
 ) -> tuple[Sample, float]:
     """Run `scenario` for `seconds` with `users` simulated people; returns samples, time."""
     clients = [Client(port) for _ in range(users)]
@@ -185,7 +269,7 @@ def run_load(
     sample = Sample()
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
-    budget = [MAX_REQUESTS_PER_SCENARIO]
+    budget = [budget_requests]
 
     def person(client: Client) -> None:
         while time.monotonic() < deadline:
@@ -195,10 +279,9 @@ def run_load(
                 budget[0] -= 1
             began = time.perf_counter()
             try:
-                problem = scenario(client)
+                problem, elapsed = scenario(client)
             except Exception as error:  # a failed request is a result, not a crash
-                problem = f"{type(error).__name__}: {error}"
-            elapsed = time.perf_counter() - began
+                problem, elapsed = f"{type(error).__name__}: {error}", time.perf_counter() - began
             with lock:
                 if problem is None:
                     sample.latencies.append(elapsed)
@@ -235,6 +318,9 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50, help="concurrent simulated people")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument(
+        "--referrals", type=int, default=1500, help="referrals prepared for the send test"
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get(
             "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/imha_bench"
@@ -262,6 +348,8 @@ def main() -> int:
             "LOGIN_FAILURE_LIMIT": "1000000",
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "LOG_LEVEL": "WARNING",
+            # Every simulated person sends from 127.0.0.1, so lift the per-address limit.
+            "IMHA_PUBLIC_REFERRALS_PER_HOUR": "100000000",
             # Production serves fingerprinted, pre-compressed static files; so does the bench.
             "USE_MANIFEST_STATIC": "1",
         }
@@ -344,6 +432,27 @@ def main() -> int:
             run_load(port, scenario, min(args.users, args.workers * 2), 1.0, prepare)
             sample, elapsed = run_load(port, scenario, args.users, args.seconds, prepare)
             results.append(summarise(name, sample, elapsed))
+
+        # Sending a referral: every page is answered beforehand (not timed), so the figure
+        # is the Send request itself, which stores the referral, its audit entry and its
+        # acknowledgement, and queues the email.
+        print(f"Preparing {args.referrals} referrals ready to send ...")
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            ready = list(
+                pool.map(
+                    lambda _: prepare_referral(port, generated["hospital_id"]),
+                    range(args.referrals),
+                )
+            )
+        print(f"Loading public referral: send with {args.users} people ...")
+        sample, elapsed = run_load(
+            port,
+            send_prepared_referrals(ready),
+            args.users,
+            args.seconds,
+            budget_requests=args.referrals,
+        )
+        results.insert(3, summarise("public referral: send", sample, elapsed))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

@@ -232,7 +232,8 @@ def public_submissions_exhausted(ip_address: str | None, now: datetime | None = 
     recent = PublicSubmission.objects.filter(
         address_hash=address_hash(ip_address), submitted_at__gte=since
     )
-    return recent.count() >= RATE_LIMIT_SUBMISSIONS
+    limit = getattr(settings, "IMHA_PUBLIC_REFERRALS_PER_HOUR", RATE_LIMIT_SUBMISSIONS)
+    return recent.count() >= limit
 
 
 @dataclass(frozen=True)

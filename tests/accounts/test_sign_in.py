@@ -239,10 +239,29 @@ def test_inactive_person_cannot_sign_in(make_user):
     assert password_step(Client(), "ada").status_code == 400
 
 
-def test_session_times_out_after_inactivity(settings):
-    # The idle timeout works because each request renews a short-lived cookie.
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_COOKIE_AGE <= 30 * 60
+def test_use_keeps_the_session_alive_with_one_write_a_minute(verified_client):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from imha.core.middleware import SlidingSessionMiddleware
+
+    client = verified_client(Role.ADVOCATE)
+    session = Session.objects.get()
+    # Within the minute: no write, the expiry stays where it was.
+    pinned = timezone.now() + timedelta(minutes=5)
+    Session.objects.update(expire_date=pinned)
+    assert client.get("/staff/").status_code == 200
+    assert Session.objects.get().expire_date == pinned
+    # A minute on: the next page renews the session for the full idle timeout.
+    store = client.session
+    store[SlidingSessionMiddleware.REFRESH_KEY] -= 61
+    store.save()
+    Session.objects.update(expire_date=pinned)
+    assert client.get("/staff/").status_code == 200
+    renewed = Session.objects.get(session_key=session.session_key).expire_date
+    assert renewed > timezone.now() + timedelta(minutes=29)
 
 
 def test_expired_session_is_signed_out(verified_client):

@@ -220,8 +220,8 @@ def test_a_filled_in_trap_field_stops_the_submission(client, hospital):
     assert client.get(f"{REFER}check-your-answers/").status_code == 200
 
 
-def test_too_many_submissions_from_one_address_are_refused(client, hospital, monkeypatch):
-    monkeypatch.setattr(services, "RATE_LIMIT_SUBMISSIONS", 2)
+def test_too_many_submissions_from_one_address_are_refused(client, hospital, settings):
+    settings.IMHA_PUBLIC_REFERRALS_PER_HOUR = 2
     address = services.address_hash("127.0.0.1")
     PublicSubmission.objects.bulk_create(
         [PublicSubmission(address_hash=address), PublicSubmission(address_hash=address)]

@@ -87,6 +87,7 @@ class Command(BaseCommand):
                         for role, users in staff.items()
                     },
                     "staff_pages": pages,
+                    "hospital_id": Hospital.objects.get(code="bench-general").pk,
                     "checker_result_url": (
                         "/check-if-you-can-get-an-imha/result/"
                         "?where=england&situation=detained&section=3"
