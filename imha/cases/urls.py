@@ -59,6 +59,11 @@ urlpatterns = [
     path("staff/clients/<int:client_id>/", views.client_detail, name="client_detail"),
     path("staff/clients/<int:client_id>/details/", views.client_edit, name="client_edit"),
     path("staff/clients/<int:client_id>/new-case/", views.client_new_case, name="client_new_case"),
+    path(
+        "staff/clients/<int:client_id>/subject-access/",
+        views.client_subject_access,
+        name="client_subject_access",
+    ),
     # Reached by calendar programs, which cannot sign in: the long random token is the key.
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -14,10 +14,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from imha.accounts.models import Role, User
-from imha.cases import calendar, selectors, services
+from imha.cases import calendar, selectors, services, subject_access
 from imha.cases.attachments import CONTENT_TYPES
 from imha.cases.deadlines import local_today
 from imha.cases.forms import (
@@ -53,6 +53,8 @@ from imha.core.access import signed_in_user, staff_required
 CAN_VIEW = selectors.CASE_ROLES
 CAN_WORK = (Role.ADVOCATE, Role.MANAGER)
 CAN_ALLOCATE = (Role.MANAGER,)
+# A subject access export is the whole record at once, so only managers may produce one.
+CAN_EXPORT = (Role.MANAGER,)
 CASES_PER_PAGE = 50
 # The oldest cases waiting are shown first; a backlog longer than this is worked in turns.
 ALLOCATION_PAGE_SIZE = 100
@@ -622,6 +624,29 @@ def client_new_case(request: HttpRequest, client_id: int) -> HttpResponse:
     )
     messages.success(request, f"Case {case.reference} opened.")
     return redirect("cases:case_detail", case_id=case.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(*CAN_EXPORT)
+def client_subject_access(request: HttpRequest, client_id: int) -> HttpResponse:
+    """A subject access request (UK GDPR Article 15): a page saying what the export holds,
+    and a button that downloads it as a ZIP of the full JSON record and a PDF summary."""
+    client = visible_client(request, client_id)
+    if request.method != "POST":
+        return render(request, "cases/subject_access.html", {"client": client})
+    user = signed_in_user(request)
+    export = subject_access.build_export(client, actor=user)
+    body = export.zip_bytes()
+    # Recorded only once the files exist, so a failure above leaves no false entry.
+    subject_access.record_export(client, actor=user, request=request, how="downloaded")
+    response = HttpResponse(body, content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=export.zip_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # The whole record of a person's health care: no browser or proxy may keep a copy.
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- the diary ----------------------------------------------------------------------------------
