@@ -311,6 +311,8 @@ class Case(models.Model):
         ordering = ["-opened_at"]
         indexes = [
             models.Index(fields=["status", "opened_at"]),
+            # The full case list is newest first across every status.
+            models.Index(fields=["opened_at"]),
             models.Index(fields=["allocated_advocate", "status"]),
             models.Index(fields=["status", "closed_at"]),
         ]

@@ -252,6 +252,9 @@ class Referral(models.Model):
         ordering = ["respond_by"]
         indexes = [
             models.Index(fields=["status", "respond_by"]),
+            # The decided tabs and the quarterly return read referrals newest first or by
+            # the day they arrived; without this every page sorts the whole table.
+            models.Index(fields=["received_at"]),
             models.Index(fields=["normalised_name", "date_of_birth"]),
             models.Index(fields=["nhs_number"]),
         ]
