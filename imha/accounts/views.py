@@ -34,12 +34,6 @@ from imha.core.access import second_factor_passed, signed_in_user, staff_require
 RECOVERY_CODES_SESSION_KEY = "imha_new_recovery_codes"
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR is the proxy in production; the proxy is configured to set it correctly
-    # (gunicorn --forwarded-allow-ips), so we never trust a client-sent X-Forwarded-For here.
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def safe_next(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
@@ -61,7 +55,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     locked = False
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
-        ip_address = client_ip(request)
+        ip_address = audit.request_ip(request)
         if services.sign_in_locked(username, ip_address):
             locked = True
         else:

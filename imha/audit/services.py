@@ -50,6 +50,11 @@ class EntryContent:
 
 
 def request_ip(request: HttpRequest | None) -> str | None:
+    """The address a request came from, for audit entries, throttling and rate limits.
+
+    REMOTE_ADDR is the proxy's view in production, and the proxy is set up to pass the real
+    address (gunicorn --forwarded-allow-ips), so a client-sent X-Forwarded-For is never read.
+    """
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None

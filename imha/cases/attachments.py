@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from imha.cases.models import AttachmentKind
 from imha.resources.models import FileKind
-from imha.resources.uploads import _kind_from_content, human_size
+from imha.resources.uploads import human_size, kind_from_content
 
 DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -71,7 +71,7 @@ def _kind_of_bytes(upload: UploadedFile) -> AttachmentKind | None:
         return AttachmentKind.PNG
     if start.startswith(JPEG_SIGNATURE):
         return AttachmentKind.JPEG
-    library_kind = _kind_from_content(stream)
+    library_kind = kind_from_content(stream)
     return _FROM_LIBRARY_KIND.get(library_kind) if library_kind else None
 
 

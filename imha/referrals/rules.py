@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from imha.cases.models import age_on as age_in_years
 from imha.law import (
     Circumstances,
     Decision,
@@ -82,8 +83,7 @@ def resolve_legal_status(answer: str, other_text: str) -> str:
 def age_on(date_of_birth: date | None, day: date) -> int | None:
     if date_of_birth is None:
         return None
-    had_birthday = (day.month, day.day) >= (date_of_birth.month, date_of_birth.day)
-    age = day.year - date_of_birth.year - (0 if had_birthday else 1)
+    age = age_in_years(date_of_birth, day)
     # A mistyped birth date must not stop the referral; the engine just gets no age.
     return age if 0 <= age <= 130 else None
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imha.accounts.models import Role
-from imha.accounts.views import client_ip
+from imha.audit.services import request_ip
 from imha.core.access import signed_in_user, staff_required
 from imha.referrals import selectors, services
 from imha.referrals.forms import DecisionForm, RecordResponseForm, StaffReferralForm
@@ -112,7 +112,7 @@ def check_answers(request: HttpRequest) -> HttpResponse:
             return render(request, "referrals/not_sent.html", status=400)
         if not journey.is_complete() or token != journey.token:
             return redirect("referrals:public_check_answers")
-        ip_address = client_ip(request)
+        ip_address = request_ip(request)
         if services.public_submissions_exhausted(ip_address):
             return render(request, "referrals/too_many.html", status=429)
         submission = services.submit_public_referral(

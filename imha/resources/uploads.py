@@ -49,7 +49,11 @@ class CheckedFile:
     size_bytes: int
 
 
-def _kind_from_content(stream: IO[bytes]) -> FileKind | None:
+def kind_from_content(stream: IO[bytes]) -> FileKind | None:
+    """What a file really is, from its first bytes (and, for DOCX, its zip listing).
+
+    Shared with case attachments, so both upload routes judge files the same way.
+    """
     stream.seek(0)
     start = stream.read(8)
     stream.seek(0)
@@ -91,7 +95,7 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
         raise ValidationError("The selected file must be a PDF or a Word document (.docx)")
     if upload.file is None:
         raise ValidationError("The selected file could not be read. Upload it again")
-    actual = _kind_from_content(upload.file)
+    actual = kind_from_content(upload.file)
     if actual is None:
         raise ValidationError(
             f"The selected file is not a real {claimed.short_label} file. "
