@@ -327,10 +327,26 @@ def main() -> int:
         ),
     )
     parser.add_argument("--output", default=str(ROOT / "bench-results.json"))
+    parser.add_argument(
+        "--reuse-data",
+        action="store_true",
+        help="keep the PostgreSQL data from the last run instead of generating it again",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="run only scenarios whose name contains TEXT (repeatable); the floor always runs",
+    )
     args = parser.parse_args()
 
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    if postgres_available(args.database_url):
+    reuse = args.reuse_data and postgres_available(args.database_url)
+    if reuse:
+        env["DATABASE_URL"] = args.database_url
+        database = "PostgreSQL (data kept from an earlier run)"
+    elif postgres_available(args.database_url):
         fresh_postgres_database(args.database_url)
         env["DATABASE_URL"] = args.database_url
         database = "PostgreSQL"
@@ -357,22 +373,16 @@ def main() -> int:
     print(f"Database: {database}")
     manage(env, "migrate", "--no-input")
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
-    print(f"Generating data: {args.clients} clients, {args.activities} activities ...")
+    data_options = ["--clients", str(args.clients), "--activities", str(args.activities)]
+    if reuse:
+        print("Reusing the data already in the database ...")
+        data_options = ["--describe-only"]
+    else:
+        print(f"Generating data: {args.clients} clients, {args.activities} activities ...")
     began = time.monotonic()
-    generated = json.loads(
-        manage(
-            env,
-            "bench_data",
-            "--clients",
-            str(args.clients),
-            "--activities",
-            str(args.activities),
-            "--password",
-            BENCH_PASSWORD,
-        )
-    )
+    generated = json.loads(manage(env, "bench_data", *data_options, "--password", BENCH_PASSWORD))
     print(f"  done in {time.monotonic() - began:.0f} s")
-    if database == "PostgreSQL":
+    if database.startswith("PostgreSQL"):
         # A live database has been vacuumed and analysed by autovacuum long before anyone
         # loads it; straight after a bulk load it has not, and the planner would be guessing.
         import psycopg
@@ -431,6 +441,11 @@ def main() -> int:
         ]
         for name, path, role in generated["staff_pages"]:
             scenarios.append((name, expect_get(path), signed_in_as(role)))
+        if args.only:
+            scenarios = scenarios[:1] + [
+                row for row in scenarios[1:] if any(text in row[0] for text in args.only)
+            ]
+        send_wanted = not args.only or any(text in "public referral: send" for text in args.only)
 
         results = []
         for name, scenario, prepare in scenarios:
@@ -443,23 +458,26 @@ def main() -> int:
         # Sending a referral: every page is answered beforehand (not timed), so the figure
         # is the Send request itself, which stores the referral, its audit entry and its
         # acknowledgement, and queues the email.
-        print(f"Preparing {args.referrals} referrals ready to send ...")
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            ready = list(
-                pool.map(
-                    lambda _: prepare_referral(port, generated["hospital_id"]),
-                    range(args.referrals),
+        if send_wanted:
+            print(f"Preparing {args.referrals} referrals ready to send ...")
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                ready = list(
+                    pool.map(
+                        lambda _: prepare_referral(port, generated["hospital_id"]),
+                        range(args.referrals),
+                    )
                 )
+            print(f"Loading public referral: send with {args.users} people ...")
+            sample, elapsed = run_load(
+                port,
+                send_prepared_referrals(ready),
+                args.users,
+                args.seconds,
+                budget_requests=args.referrals,
             )
-        print(f"Loading public referral: send with {args.users} people ...")
-        sample, elapsed = run_load(
-            port,
-            send_prepared_referrals(ready),
-            args.users,
-            args.seconds,
-            budget_requests=args.referrals,
-        )
-        results.insert(3, summarise("public referral: send", sample, elapsed))
+            results.insert(
+                min(3, len(results)), summarise("public referral: send", sample, elapsed)
+            )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -483,7 +501,8 @@ def main() -> int:
     print()
     print("Database queries per page (small data set -> full data set):")
     for name, counts in generated["query_counts"].items():
-        print(f"  {name:<34} {counts['small']:>4} -> {counts['large']:>4}")
+        small = counts.get("small", "-")
+        print(f"  {name:<34} {small:>4} -> {counts['large']:>4}")
     Path(args.output).write_text(
         json.dumps(
             {

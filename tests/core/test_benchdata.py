@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from imha.cases.models import Case, Client
@@ -42,6 +43,28 @@ def test_bench_data_fills_every_app_and_pages_stay_constant() -> None:
     check_rows_come_out_in_proportion_to_clients()
     check_referrals_are_consistent()
     check_notices_track_the_duty_to_inform()
+    check_describe_only_reuses_the_data(output)
+
+
+def check_describe_only_reuses_the_data(generated: dict[str, Any]) -> None:
+    """`make bench --reuse-data` describes the existing data instead of adding more."""
+    clients_before = Client.objects.count()
+    out = StringIO()
+    call_command("bench_data", "--describe-only", "--password", "unused-here", stdout=out)
+    described = json.loads(out.getvalue())
+    assert Client.objects.count() == clients_before
+    assert described["staff"] == generated["staff"]
+    assert described["staff_pages"] == generated["staff_pages"]
+    assert described["hospital_id"] == generated["hospital_id"]
+    assert {name: counts["large"] for name, counts in described["query_counts"].items()} == {
+        name: counts["large"] for name, counts in generated["query_counts"].items()
+    }
+
+
+@pytest.mark.django_db
+def test_describe_only_refuses_when_there_is_no_data() -> None:
+    with pytest.raises(CommandError, match="No benchmark data"):
+        call_command("bench_data", "--describe-only", "--password", "unused-here")
 
 
 def check_every_listed_page_makes_the_same_queries_at_both_sizes(output: dict[str, Any]) -> None:

@@ -51,15 +51,30 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, default=100_000)
         parser.add_argument("--activities", type=int, default=1_000_000)
         parser.add_argument("--password", required=True)
+        parser.add_argument(
+            "--describe-only",
+            action="store_true",
+            help="Generate nothing: describe data made by an earlier run and count queries.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.DATABASES["default"]["NAME"] in {"imha", "postgres"}:
             raise CommandError("Refusing to generate benchmark data in a production-named DB.")
-        staff = self.make_staff(options["password"])
         modules = bench_modules()
         pages = list(CORE_STAFF_PAGES)
         for module in modules:
             pages.extend(getattr(module, "STAFF_PAGES", []))
+        if options["describe_only"]:
+            # Re-running the load against data already generated saves minutes per run while
+            # tuning; the counts at the small size cannot be measured again, so only the
+            # full-size count is reported.
+            staff = self.existing_staff()
+            counts_large = self.query_counts(pages, staff)
+            self.write_description(
+                staff, pages, {name: {"large": count} for name, count in counts_large.items()}
+            )
+            return
+        staff = self.make_staff(options["password"])
 
         small = {
             "clients": max(1, int(options["clients"] * SMALL_SHARE)),
@@ -75,7 +90,21 @@ class Command(BaseCommand):
         for module in modules:
             module.generate(staff=staff, **rest)
         counts_large = self.query_counts(pages, staff)
+        self.write_description(
+            staff,
+            pages,
+            {
+                name: {"small": counts_small[name], "large": counts_large[name]}
+                for name in counts_small
+            },
+        )
 
+    def write_description(
+        self,
+        staff: dict[str, list[User]],
+        pages: list[tuple[str, str, str]],
+        query_counts: dict[str, dict[str, int]],
+    ) -> None:
         self.stdout.write(
             json.dumps(
                 {
@@ -92,10 +121,7 @@ class Command(BaseCommand):
                         "/check-if-you-can-get-an-imha/result/"
                         "?where=england&situation=detained&section=3"
                     ),
-                    "query_counts": {
-                        name: {"small": counts_small[name], "large": counts_large[name]}
-                        for name in counts_small
-                    },
+                    "query_counts": query_counts,
                 }
             )
         )
@@ -120,11 +146,23 @@ class Command(BaseCommand):
                 for number in range(STAFF_PER_ROLE)
             ]
             User.objects.bulk_create(users)
-            created = list(User.objects.filter(role=role, username__startswith="bench-"))
+            created = list(
+                User.objects.filter(role=role, username__startswith="bench-").order_by("pk")
+            )
             TOTPDevice.objects.bulk_create(
                 TOTPDevice(user=user, name="Authenticator app", confirmed=True) for user in created
             )
             staff[role] = created
+        return staff
+
+    @staticmethod
+    def existing_staff() -> dict[str, list[User]]:
+        staff = {
+            role: list(User.objects.filter(role=role, username__startswith="bench-").order_by("pk"))
+            for role in (Role.INTAKE, Role.ADVOCATE, Role.MANAGER, Role.HOSPITAL, Role.COMMISSIONER)
+        }
+        if not all(staff.values()):
+            raise CommandError("No benchmark data here yet: run without --describe-only first.")
         return staff
 
     @staticmethod
