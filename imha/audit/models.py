@@ -1,8 +1,10 @@
 """The audit log: who did what to which record, when and from where.
 
-Rows are only ever added. Each row carries a SHA-256 hash of its own content and of the row
-before it, so changing or removing any row breaks the chain from that point on, which
-`manage.py verify_audit` detects.
+Rows are only ever added. Each row is then sealed into a hash chain: it gets a place in the
+chain and a SHA-256 hash of its own content and of the row before it, so changing or removing
+any sealed row breaks the chain from that point on, which `manage.py verify_audit` detects.
+Sealing happens straight after the writing transaction commits, in batches (see
+`imha.audit.services`), so busy requests never wait on each other for the chain.
 """
 
 from __future__ import annotations
@@ -48,12 +50,25 @@ class AuditEvent(models.Model):
     # A short description without health details: the log is read more widely than records.
     summary = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    # Empty until the entry is sealed; then set once and never changed (on PostgreSQL a
+    # trigger enforces that, see migrations 0002 and 0003). NULL rather than "" means "not
+    # sealed yet", and lets many unsealed entries share the unique entry_hash column.
+    chain_position = models.BigIntegerField(null=True, blank=True, unique=True)
+    previous_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    entry_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "occurred_at"]),
+            # The sealer looks for unsealed entries on every audited request; this index holds
+            # only those few rows, whatever the size of the log.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(chain_position__isnull=True),
+                name="audit_event_unsealed",
+            ),
+        ]
 
     def __str__(self) -> str:
         when = f"{self.occurred_at:%Y-%m-%d %H:%M}"
@@ -69,13 +84,14 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row holding the newest hash.
+    """A single row holding the newest hash and chain position.
 
-    Writers lock this row before adding an entry, so two requests at the same moment cannot
-    both chain onto the same predecessor and fork the log.
+    The sealer locks this row while it chains a batch, so two sealers cannot both chain onto
+    the same predecessor and fork the log. Writers of entries never touch it.
     """
 
     last_hash = models.CharField(max_length=64)
+    last_position = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return self.last_hash

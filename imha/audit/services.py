@@ -1,7 +1,8 @@
 """Writing and checking the audit log.
 
 Every service that reads or changes personal data calls `record` inside its own
-transaction, so an action and its audit entry are saved together or not at all.
+transaction, so an action and its audit entry are saved together or not at all. Entries are
+chained by `seal_pending` after that transaction commits.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -20,6 +23,9 @@ from imha.audit.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
 CHAIN_HEAD_ID = 1
+# Entries sealed per transaction; a backlog (after an outage of the sealer, say) is worked
+# through in batches of this size so no transaction grows without bound.
+SEAL_BATCH_SIZE = 500
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,6 @@ def request_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-@transaction.atomic
 def record(
     *,
     actor: object | None,
@@ -70,14 +75,16 @@ def record(
     summary: str = "",
     request: HttpRequest | None = None,
 ) -> AuditEvent:
-    """Add one entry to the log, chained to the entry before it.
+    """Add one entry to the log, inside the caller's transaction.
 
     `actor` is the user who acted (None for the public or the system). `object_type` is a
     short stable name such as "referral"; `summary` must not contain health details.
+
+    The entry is saved with the action it describes, so both are kept or neither is. It is
+    sealed into the hash chain once that transaction commits: chaining inside it would hold
+    the chain's lock for the whole of every audited request, and every audited request in
+    the system would then queue behind the slowest one.
     """
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-        pk=CHAIN_HEAD_ID, defaults={"last_hash": GENESIS_HASH}
-    )
     actor_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
     content = EntryContent(
         occurred_at=timezone.now(),
@@ -90,13 +97,71 @@ def record(
         summary=summary[:300],
         ip_address=request_ip(request),
     )
-    digest = content.digest(head.last_hash)
-    event = AuditEvent.objects.create(
-        previous_hash=head.last_hash, entry_hash=digest, **asdict(content)
-    )
-    head.last_hash = digest
-    head.save(update_fields=["last_hash"])
+    event = AuditEvent.objects.create(**asdict(content))
+    # robust: the action has already been committed by the time this runs, so a failure to
+    # seal must not turn it into an error page; the next seal, or verify_audit, picks the
+    # entry up.
+    transaction.on_commit(partial(seal_after_commit, event.pk), robust=True)
     return event
+
+
+def seal_after_commit(event_id: int) -> None:
+    """Make sure one newly committed entry is in the chain.
+
+    Under load another request's sealer has often already taken this entry into its batch
+    while this request waited, so look before queueing for the lock.
+    """
+    if not AuditEvent.objects.filter(pk=event_id, chain_position__isnull=True).exists():
+        return
+    seal_pending()
+
+
+def seal_pending(batch_size: int = SEAL_BATCH_SIZE) -> int:
+    """Chain every entry not yet sealed, oldest first; return how many were sealed.
+
+    Entries join the chain in the order they are sealed, which is close to, but not always,
+    the order of their ids: a transaction that began earlier can commit later.
+    """
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            head = lock_chain_head()
+            pending = list(
+                AuditEvent.objects.filter(chain_position__isnull=True).order_by("id")[:batch_size]
+            )
+            previous_hash, position = head.last_hash, head.last_position
+            for event in pending:
+                position += 1
+                event.chain_position = position
+                event.previous_hash = previous_hash
+                event.entry_hash = EntryContent.of(event).digest(previous_hash)
+                previous_hash = event.entry_hash
+            if pending:
+                AuditEvent.objects.bulk_update(
+                    pending, ["chain_position", "previous_hash", "entry_hash"]
+                )
+                AuditChainHead.objects.filter(pk=head.pk).update(
+                    last_hash=previous_hash, last_position=position
+                )
+        sealed += len(pending)
+        if len(pending) < batch_size:
+            return sealed
+
+
+def lock_chain_head() -> AuditChainHead:
+    """Lock the chain head for the current transaction, creating it on first use.
+
+    A no-op UPDATE takes the lock on both databases: a row lock on PostgreSQL, and on SQLite
+    the write lock at once, rather than a read lock that would have to be upgraded later
+    and could fail if another writer got there first.
+    """
+    locked = AuditChainHead.objects.filter(pk=CHAIN_HEAD_ID).update(last_hash=F("last_hash"))
+    if not locked:
+        AuditChainHead.objects.get_or_create(
+            pk=CHAIN_HEAD_ID, defaults={"last_hash": GENESIS_HASH, "last_position": 0}
+        )
+        AuditChainHead.objects.filter(pk=CHAIN_HEAD_ID).update(last_hash=F("last_hash"))
+    return AuditChainHead.objects.get(pk=CHAIN_HEAD_ID)
 
 
 @dataclass(frozen=True)
@@ -106,21 +171,34 @@ class ChainProblem:
 
 
 def find_chain_problems(batch_size: int = 5000) -> Iterator[ChainProblem]:
-    """Walk the log in order, recomputing every hash; yield each place the chain breaks."""
+    """Walk the sealed log in chain order, recomputing every hash; yield each break."""
     expected_previous = GENESIS_HASH
+    expected_position = 1
+    last_position = 0
     last_id = 0
     while True:
-        batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        batch = list(
+            AuditEvent.objects.filter(chain_position__gt=last_position).order_by("chain_position")[
+                :batch_size
+            ]
+        )
         if not batch:
             break
         for event in batch:
-            if event.previous_hash != expected_previous:
+            # The query picked sealed entries only, so these are set.
+            position = event.chain_position or 0
+            previous_hash = event.previous_hash or ""
+            if previous_hash != expected_previous or position != expected_position:
                 yield ChainProblem(event.id, "does not follow the entry before it")
-            recomputed = EntryContent.of(event).digest(event.previous_hash)
+            recomputed = EntryContent.of(event).digest(previous_hash)
             if recomputed != event.entry_hash:
                 yield ChainProblem(event.id, "its content has changed since it was written")
-            expected_previous = event.entry_hash
+            expected_previous = event.entry_hash or ""
+            expected_position = position + 1
+            last_position = position
             last_id = event.id
     head = AuditChainHead.objects.filter(pk=CHAIN_HEAD_ID).first()
-    if head is not None and head.last_hash != expected_previous:
+    if head is not None and (
+        head.last_hash != expected_previous or head.last_position != last_position
+    ):
         yield ChainProblem(last_id, "entries after this one have been removed")
