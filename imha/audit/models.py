@@ -61,6 +61,8 @@ class AuditEvent(models.Model):
         ordering = ["id"]
         indexes = [
             models.Index(fields=["object_type", "object_id", "occurred_at"]),
+            # The access log's commonest question: what has this person been looking at?
+            models.Index(fields=["actor_username", "occurred_at"], name="audit_event_by_actor"),
             # The sealer looks for unsealed entries on every audited request; this index holds
             # only those few rows, whatever the size of the log.
             models.Index(

@@ -54,6 +54,11 @@ DASHBOARD_LINKS = [
         "reports:quarterly_return",
         (Role.COMMISSIONER, Role.MANAGER, Role.ADMINISTRATOR),
     ),
+    DashboardLink(
+        "Access log: who has opened or changed records",
+        "audit:access_log",
+        (Role.MANAGER, Role.ADMINISTRATOR),
+    ),
     DashboardLink("Your account and recovery codes", "accounts:account", tuple(Role.values)),
     DashboardLink(
         "Administration: staff accounts and hospitals", "admin:index", (Role.ADMINISTRATOR,)

@@ -157,7 +157,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def existing_staff() -> dict[str, list[User]]:
-        staff = {
+        staff: dict[str, list[User]] = {
             role: list(User.objects.filter(role=role, username__startswith="bench-").order_by("pk"))
             for role in (Role.INTAKE, Role.ADVOCATE, Role.MANAGER, Role.HOSPITAL, Role.COMMISSIONER)
         }
