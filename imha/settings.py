@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlparse
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -222,6 +224,31 @@ if _mail_backend.endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@imha.example.org")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+
+def cache_from_url(url: str) -> dict[str, object]:
+    """CACHES["default"] from CACHE_URL.
+
+    Unset means memory inside each process: right for the demo and the tests, but each
+    gunicorn worker then keeps its own copy. Production sets redis://host:6379/0 (shared by
+    every worker and machine) or file:///var/cache/imha (shared by the workers of one machine).
+    """
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    parsed = urlparse(url)
+    if parsed.scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if parsed.scheme == "file" and parsed.path:
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": parsed.path,
+        }
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start redis://, rediss:// or file:///, not {parsed.scheme or url!r}."
+    )
+
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "").strip())}
 
 # Background work. The database backend means the demo needs no extra server; a worker
 # (`manage.py db_worker`) runs the queue in production and can be started on more machines.

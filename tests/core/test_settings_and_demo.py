@@ -78,6 +78,40 @@ def test_env_bool_reads_common_spellings(monkeypatch, raw, expected):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "backend", "location"),
+    [
+        ("", "django.core.cache.backends.locmem.LocMemCache", None),
+        (
+            "redis://cache:6379/2",
+            "django.core.cache.backends.redis.RedisCache",
+            "redis://cache:6379/2",
+        ),
+        (
+            "file:///var/cache/imha",
+            "django.core.cache.backends.filebased.FileBasedCache",
+            "/var/cache/imha",
+        ),
+    ],
+)
+def test_cache_url_selects_a_shared_cache(url, backend, location):
+    from imha.settings import cache_from_url
+
+    chosen = cache_from_url(url)
+    assert chosen["BACKEND"] == backend
+    assert chosen.get("LOCATION") == location
+
+
+@pytest.mark.parametrize("url", ["memcached://cache:11211", "file://", "cache"])
+def test_an_unknown_cache_url_stops_start_up_with_a_message(url):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from imha.settings import cache_from_url
+
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL must start"):
+        cache_from_url(url)
+
+
 def test_demo_data_loads_twice_without_duplicates(settings):
     settings.DEBUG = True
     call_command("load_demo")
@@ -120,3 +154,19 @@ def test_demo_data_includes_every_area(settings, tmp_path):
     assert QualifyingNotice.objects.exists()
     assert Referral.objects.filter(reference__startswith="RDEMO-").count() >= 5
     assert Case.objects.filter(status="open").exists()
+
+
+def test_the_redis_cache_works_against_a_real_server():
+    """The pinned redis client talks to a real server (skipped where none is running)."""
+    import socket
+
+    from django.core.cache.backends.redis import RedisCache
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    cache = RedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": "imha-test"})
+    cache.set("figures", {"referrals": 12}, timeout=5)
+    assert cache.get("figures") == {"referrals": 12}
+    cache.delete("figures")
