@@ -344,6 +344,46 @@ def send_outgoing_email(email_id: int, now: datetime | None = None) -> str:
     return email.status
 
 
+class EmailResendError(ValueError):
+    """The email is not one that failed for good (it was sent, or is already being retried)."""
+
+
+@transaction.atomic
+def resend_failed_email(
+    *, email: OutgoingEmail, actor: User, request: HttpRequest | None = None
+) -> OutgoingEmail:
+    """Try again an email that was given up on, with a fresh set of retries.
+
+    The row is locked and its status checked, so a double click, or two people pressing
+    the button at once, queues it once: the second finds it pending and is refused.
+    The earlier error is kept on the row until a send succeeds, so staff can still see
+    what went wrong while it waits.
+    """
+    current = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
+    if current.status != EmailStatus.FAILED:
+        raise EmailResendError(
+            "This email is already waiting to send."
+            if current.status == EmailStatus.PENDING
+            else "This email has already been sent."
+        )
+    current.status = EmailStatus.PENDING
+    # Back to no tries, so a new failure is retried on the usual schedule instead of being
+    # given up on at once.
+    current.attempts = 0
+    current.next_attempt_at = timezone.now()
+    current.save(update_fields=["status", "attempts", "next_attempt_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="referral",
+        object_id=current.referral_id,
+        summary=f"{current.get_kind_display()} queued to send again",
+        request=request,
+    )
+    enqueue_send_after_commit(current)
+    return current
+
+
 # --- the response clock ---------------------------------------------------------------------
 
 

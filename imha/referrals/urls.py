@@ -19,6 +19,11 @@ urlpatterns = [
         "staff/referrals/<str:reference>/response/", views.record_response, name="record_response"
     ),
     path(
+        "staff/referrals/<str:reference>/emails/<int:email_id>/send-again/",
+        views.send_email_again,
+        name="send_email_again",
+    ),
+    path(
         "staff/referrals/<str:reference>/accept/",
         views.decide,
         {"outcome_name": "accept"},

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from imha.accounts.models import Role
 from imha.audit.services import request_ip
 from imha.core.access import signed_in_user, staff_required
-from imha.referrals import selectors, services
+from imha.referrals import paging, selectors, services
 from imha.referrals.forms import DecisionForm, RecordResponseForm, StaffReferralForm
 from imha.referrals.journey import (
     SENT_SESSION_KEY,
@@ -24,7 +24,7 @@ from imha.referrals.journey import (
     Step,
     answer_summary,
 )
-from imha.referrals.models import Referral, ReferralStatus
+from imha.referrals.models import EmailStatus, OutgoingEmail, Referral, ReferralStatus
 
 # Who may do what. Hospital users and commissioners are in neither list, so every referral
 # page refuses them.
@@ -165,17 +165,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
         )
     except ValueError:
         raise Http404("No such list.") from None
-    rows = selectors.inbox(view)
-    tabs = inbox_tabs(view)
+    requested = paging.requested_page(request.GET.get(paging.PAGE_PARAMETER))
+    counts = selectors.inbox_counts()
+    page = selectors.inbox_page(view, requested.number, counts=counts)
     return render(
         request,
-        "referrals/inbox.html",
+        "referrals/staff/inbox.html",
         {
             "view": view,
-            "rows": rows,
-            "tabs": tabs,
-            "shown_count": len(rows),
-            "total_count": next(tab.count for tab in tabs if tab.active),
+            "page": page,
+            "tabs": inbox_tabs(view, counts),
+            "pagination": paging.pagination(request.GET, page),
+            "first_page_url": paging.page_url(request.GET, 1),
+            "not_a_page_number": requested.not_a_number,
+            "requested_page": request.GET.get(paging.PAGE_PARAMETER, ""),
             "can_act": signed_in_user(request).has_role(*CAN_ACT),
         },
     )
@@ -185,14 +188,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
 class InboxTab:
     value: str
     label: str
-    count: int
+    count: int | None  # None for tabs too large to count on every request
     active: bool
 
 
-def inbox_tabs(current: selectors.InboxView) -> list[InboxTab]:
-    counts = selectors.inbox_counts()
+def inbox_tabs(
+    current: selectors.InboxView, counts: dict[selectors.InboxView, int]
+) -> list[InboxTab]:
     return [
-        InboxTab(view.value, view.label, counts[view], view is current)
+        InboxTab(view.value, view.label, counts.get(view), view is current)
         for view in selectors.InboxView
     ]
 
@@ -233,15 +237,18 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     referral = staff_referral(reference)
     services.record_detail_view(referral=referral, actor=user, request=request)
     matching_referrals, matching_cases = selectors.duplicates_of(referral)
+    emails = selectors.emails_for(referral)
     return render(
         request,
-        "referrals/detail.html",
+        "referrals/staff/detail.html",
         {
             "referral": referral,
             "clock": selectors.clock_state(referral, timezone.now()),
+            "status_colour": selectors.status_tag_colour(referral.status),
             "matching_referrals": matching_referrals,
             "matching_cases": matching_cases,
-            "emails": selectors.emails_for(referral),
+            "emails": emails,
+            "has_failed_email": any(email.status == EmailStatus.FAILED for email in emails),
             "can_act": user.has_role(*CAN_ACT),
             "case": getattr(referral, "case", None),
         },
@@ -256,6 +263,18 @@ def pick_up(request: HttpRequest, reference: str) -> HttpResponse:
         services.pick_up_referral(referral=referral, actor=signed_in_user(request), request=request)
         messages.success(request, "You have picked up this referral.")
     except services.ReferralStateError as error:
+        messages.error(request, str(error))
+    return redirect("referrals:detail", reference=reference)
+
+
+@require_POST
+@staff_required(*CAN_ACT)
+def send_email_again(request: HttpRequest, reference: str, email_id: int) -> HttpResponse:
+    email = get_object_or_404(OutgoingEmail, pk=email_id, referral__reference=reference)
+    try:
+        services.resend_failed_email(email=email, actor=signed_in_user(request), request=request)
+        messages.success(request, f"{email.get_kind_display()} will be sent again.")
+    except services.EmailResendError as error:
         messages.error(request, str(error))
     return redirect("referrals:detail", reference=reference)
 

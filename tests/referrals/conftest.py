@@ -4,7 +4,7 @@ services, and staff clients for each role."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from imha.hospitals.models import Hospital
 from imha.referrals import services
-from imha.referrals.models import Channel, Referral
+from imha.referrals.models import Channel, Referral, ReferralStatus
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -75,3 +75,42 @@ def make_referral(answers: dict[str, Any]) -> Callable[..., Referral]:
 @pytest.fixture
 def intake_client(verified_client: Callable[[str], Client]) -> Client:
     return verified_client("intake")
+
+
+@pytest.fixture
+def bulk_referrals(answers: dict[str, Any]) -> Callable[..., list[Referral]]:
+    """Many referrals at once, for lists and pages: stored directly, without the services'
+    checks, emails and audit entries, with deadlines an hour apart from `first_due`."""
+
+    def make(
+        count: int,
+        *,
+        status: str = ReferralStatus.NEW,
+        first_due: datetime | None = None,
+        step: timedelta = timedelta(hours=1),
+        prefix: str = "RBULK",
+    ) -> list[Referral]:
+        fields = services.referral_fields_from_answers(answers)
+        start = first_due or timezone.now() + timedelta(days=1)
+        referrals = []
+        for index in range(count):
+            due = start + step * index
+            referrals.append(
+                Referral(
+                    **{**fields, "first_name": f"Bulk{index}"},
+                    reference=f"{prefix}-{index:04d}",
+                    channel=Channel.PHONE,
+                    status=status,
+                    received_at=due - timedelta(days=3),
+                    counted_as_received_on=(due - timedelta(days=3)).date(),
+                    respond_by=due,
+                    normalised_name=f"bulk{index} example",
+                    eligibility={},
+                    eligibility_category="unclear",
+                    is_statutory=False,
+                    outcome_reason="Not eligible" if status == ReferralStatus.DECLINED else "",
+                )
+            )
+        return Referral.objects.bulk_create(referrals)
+
+    return make

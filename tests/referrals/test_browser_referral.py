@@ -9,8 +9,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from imha.accounts.models import User
 from imha.core.demo import load_demo_data
+from imha.referrals import selectors
 from imha.referrals.demo import load_demo_referrals
-from imha.referrals.models import Referral
+from imha.referrals.models import EmailKind, EmailStatus, OutgoingEmail, Referral
 from tests.browser.conftest import axe_violations, describe_violations
 from tests.conftest import STAFF_PASSWORD, current_code
 
@@ -110,8 +111,8 @@ def test_a_relative_refers_someone_through_every_page(page, hospital):
     assert [e for e in page.console_errors if "status of 400" not in e] == []
 
 
-def test_staff_referral_pages_are_accessible(page, settings):
-    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+def sign_in_to_the_demo_inbox(page) -> None:
+    """Load the demo data and sign its intake worker in, landing on the inbox."""
     load_demo_data()
     load_demo_referrals()
     user = User.objects.get(username="intake")
@@ -125,8 +126,12 @@ def test_staff_referral_pages_are_accessible(page, settings):
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("Security code").fill(current_code(device))
     page.get_by_role("button", name="Continue").click()
-
     page.wait_for_url("**/staff/referrals/")
+
+
+def test_staff_referral_pages_are_accessible(page, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    sign_in_to_the_demo_inbox(page)
     assert page.locator(".govuk-tag", has_text="Overdue").count() >= 1
     assert page.locator(".govuk-tag", has_text="Statutory").count() >= 1
     assert_accessible(page)
@@ -144,4 +149,54 @@ def test_staff_referral_pages_are_accessible(page, settings):
     page.goto("/staff/referrals/new/")
     page.get_by_role("button", name="Save referral").click()
     page.locator(".govuk-error-summary").wait_for()
+    assert_accessible(page)
+
+
+def test_inbox_pages_and_sending_an_email_again_are_accessible(page, settings, monkeypatch):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    # Pages of two, so the seven demo referrals make several pages.
+    monkeypatch.setattr(selectors, "INBOX_PAGE_SIZE", 2)
+    sign_in_to_the_demo_inbox(page)
+
+    # Numbered pages on a counted tab.
+    assert page.locator(".govuk-pagination__list").count() == 1
+    assert_accessible(page)
+    page.get_by_role("link", name="Page 2", exact=True).click()
+    page.wait_for_url("**/staff/referrals/?page=2")
+    assert_accessible(page)
+
+    # "Previous" and "Next" on a tab that is not counted.
+    page.goto("/staff/referrals/?show=all")
+    page.locator(".govuk-pagination--block a[rel=next]").click()
+    page.wait_for_url("**/staff/referrals/?show=all&page=2")
+    assert page.locator(".govuk-pagination--block a[rel=prev]").count() == 1
+    assert_accessible(page)
+
+    # A page past the end, and one that is not a number.
+    page.goto("/staff/referrals/?show=all&page=40")
+    assert "There is no page 40 in this list." in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.goto("/staff/referrals/?page=two")
+    assert "is not a page number" in page.locator("main").inner_text()
+
+    # An acknowledgement that failed for good, sent again.
+    referral = Referral.objects.get(reference="RDEMO-0001")
+    OutgoingEmail.objects.update_or_create(
+        referral=referral,
+        kind=EmailKind.ACKNOWLEDGEMENT,
+        recipient="alex@example.org",
+        defaults={
+            "status": EmailStatus.FAILED,
+            "attempts": 7,
+            "last_error": "SMTPRecipientsRefused: mailbox unavailable",
+        },
+    )
+    page.goto("/staff/referrals/RDEMO-0001/")
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile("^Send again")).click()
+    page.wait_for_url("**/staff/referrals/RDEMO-0001/")
+    banner = page.locator(".govuk-notification-banner")
+    banner.wait_for()
+    assert "will be sent again" in banner.inner_text()
+    assert page.get_by_role("button", name=re.compile("^Send again")).count() == 0
     assert_accessible(page)

@@ -25,11 +25,11 @@ LOCMEM_SEND = "django.core.mail.backends.locmem.EmailBackend.send_messages"
 def test_the_referral_is_stored_before_the_email_is_queued(
     make_referral, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         referral = make_referral()
         # Nothing is queued until the referral's transaction has committed.
         assert DBTaskResult.objects.count() == 0
-    assert len(callbacks) == 1
+    # (Other on-commit work, such as sealing audit entries, may run too: count the tasks.)
     queued = DBTaskResult.objects.get()
     assert queued.task_path == "imha.referrals.tasks.send_referral_email"
     email = OutgoingEmail.objects.get(referral=referral)

@@ -98,12 +98,14 @@ def test_the_inbox_lists_open_referrals_soonest_due_first_with_flags(intake_clie
 def test_due_today_is_highlighted(make_referral):
     referral = make_referral()
     moment = referral.respond_by - timedelta(hours=1)
-    [row] = selectors.inbox(selectors.InboxView.NEEDS_RESPONSE, now=moment)
+    [row] = selectors.inbox_page(selectors.InboxView.NEEDS_RESPONSE, now=moment).rows
     assert row.clock is selectors.ClockState.DUE_TODAY
-    [row] = selectors.inbox(
+    assert row.due_today and not row.overdue
+    [row] = selectors.inbox_page(
         selectors.InboxView.NEEDS_RESPONSE, now=referral.respond_by + timedelta(minutes=1)
-    )
+    ).rows
     assert row.clock is selectors.ClockState.OVERDUE
+    assert row.overdue and not row.due_today
 
 
 def test_the_inbox_uses_the_same_number_of_queries_however_many_referrals(
@@ -124,11 +126,19 @@ def test_the_inbox_list_and_its_counts_are_one_query_each(make_referral, django_
     for index in range(5):
         make_referral(first_name=f"Person{index}")
     with django_assert_num_queries(1):
-        rows = selectors.inbox(selectors.InboxView.ALL)
-        # Everything the inbox template shows, including the hospital, is already loaded.
-        [(row.referral.hospital.name, row.referral.person_name) for row in rows]
+        page = selectors.inbox_page(selectors.InboxView.ALL)
+    # Everything the inbox template shows, including the hospital, came with that query.
+    assert {(row.hospital_name, row.ward) for row in page.rows} == {
+        ("Testing Fields Hospital", "Willow")
+    }
+    assert {row.person_name for row in page.rows} == {
+        f"Person{index} Example" for index in range(5)
+    }
     with django_assert_num_queries(1):
-        selectors.inbox_counts()
+        counts = selectors.inbox_counts()
+    # A counted tab's page reuses the counts instead of counting again.
+    with django_assert_num_queries(1):
+        selectors.inbox_page(selectors.InboxView.NEEDS_RESPONSE, counts=counts)
 
 
 def test_tabs_show_each_status(intake_client, make_referral, make_user):
@@ -294,5 +304,5 @@ def test_finished_referrals_are_listed_newest_first(make_referral, make_user):
     newer = make_referral(received_at=timezone.now() - timedelta(days=1))
     for referral in (older, newer):
         services.withdraw_referral(referral=referral, actor=manager, reason="")
-    rows = selectors.inbox(selectors.InboxView.WITHDRAWN)
-    assert [row.referral.pk for row in rows] == [newer.pk, older.pk]
+    rows = selectors.inbox_page(selectors.InboxView.WITHDRAWN).rows
+    assert [row.pk for row in rows] == [newer.pk, older.pk]
