@@ -35,7 +35,13 @@ class WardInline(admin.TabularInline):
 
 @admin.register(Hospital, site=admin_site)
 class HospitalAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "is_active", "automatic_referral_enabled"]
+    list_display = [
+        "name",
+        "code",
+        "is_active",
+        "automatic_referral_enabled",
+        "reminder_digest_enabled",
+    ]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
     inlines = [WardInline]
@@ -43,6 +49,7 @@ class HospitalAdmin(admin.ModelAdmin):
         (None, {"fields": ("name", "code", "address", "is_active")}),
         ("Automatic referral", {"fields": ("automatic_referral_enabled",)}),
         ("Duty to inform and reminders", {"fields": REMINDER_FIELDS}),
+        ("Daily email to the hospital's users", {"fields": ("reminder_digest_enabled",)}),
     )
 
     def save_model(self, request: HttpRequest, obj: Hospital, form: Any, change: bool) -> None:

@@ -4,10 +4,11 @@
 
 Rows are made with bulk_create, skipping services, audit entries and written-information
 PDFs: this is volume for measuring the dashboard and the compliance page, not a record of
-anything that happened. The copied duty-to-inform dates (deadline, next reminder) are still
-worked out with the same rules the services use, with the rules engine's answers cached per
-status and per date, so the pages count what they would count for real data. Names are
-plainly fictional ("Bench Patient 123").
+anything that happened. The copied duty-to-inform dates (deadline, next reminder, when the
+next action is due) are still worked out with the same rules the services use, with the rules
+engine's answers cached per status and per date, and the first-information tallies are
+counted afresh from the notices after each call, so the pages count what they would count
+for real data. Names are plainly fictional ("Bench Patient 123").
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from imha.accounts.models import Role, User
-from imha.hospitals import services
+from imha.hospitals import services, tallies
 from imha.hospitals.models import Hospital, QualifyingNotice, StatusChange, Ward
 from imha.hospitals.reminders import (
     ReminderPolicy,
@@ -272,6 +273,7 @@ def _notice(
             if upcoming is not None:
                 notice.next_reminder_on = upcoming.due_on
                 notice.next_reminder_reason = upcoming.reason[:200]
+    notice.action_due_on = services.action_due_on(notice)
     return notice
 
 
@@ -320,3 +322,6 @@ def generate(*, clients: int, activities: int, staff: dict[str, list[User]]) -> 
             ),
             batch_size=BATCH,
         )
+    # bulk_create skips the services that keep the tallies; count this call's notices (and
+    # any from earlier calls) in one go instead.
+    tallies.rebuild(hospital_ids=[hospital.pk for hospital in hospitals])

@@ -75,6 +75,13 @@ class Hospital(models.Model):
     due_soon_days = models.PositiveSmallIntegerField(
         "days ahead counted as due soon", default=7, validators=[MaxValueValidator(60)]
     )
+    reminder_digest_enabled = models.BooleanField(
+        "email a daily summary of reminders due",
+        default=True,
+        help_text="Each morning, the hospital's active users are emailed how many patients on "
+        "each ward are overdue or due to be told about IMHAs, with a link to sign in. The "
+        "email names no patients.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -136,6 +143,11 @@ class QualifyingNotice(models.Model):
     last_informed_on = models.DateField(null=True, blank=True)
     next_reminder_on = models.DateField(null=True, blank=True)
     next_reminder_reason = models.CharField(max_length=200, blank=True)
+    # What the dashboard's "needs telling or reminding" list sorts and filters on, stored so
+    # an index can answer it: the deadline for first telling the patient while they have not
+    # been told both verbally and in writing (the outstanding legal duty comes first),
+    # otherwise the next reminder. Empty when the patient is not tracked.
+    action_due_on = models.DateField(null=True, blank=True)
 
     discharged_on = models.DateField(null=True, blank=True)
 
@@ -155,6 +167,33 @@ class QualifyingNotice(models.Model):
         indexes = [
             models.Index(fields=["hospital", "ward", "next_reminder_on"]),
             models.Index(fields=["hospital", "information_due_by"]),
+            # The quarterly return's duty-to-inform figures read one period's notices.
+            models.Index(fields=["qualifying_since"], name="notice_by_qualifying_date"),
+            # Patients still at the hospital, with every column the ward and hospital
+            # figures count, so those are index-only reads of current patients however much
+            # history (discharged patients) the table holds. The counted columns are key
+            # columns rather than INCLUDE ones because SQLite has no INCLUDE.
+            models.Index(
+                fields=[
+                    "hospital",
+                    "ward",
+                    "qualifies",
+                    "information_due_by",
+                    "first_told_verbally_on",
+                    "first_given_in_writing_on",
+                    "next_reminder_on",
+                    "id",
+                ],
+                condition=Q(discharged_on__isnull=True),
+                name="notice_current_by_ward",
+            ),
+            # The dashboard's list of patients needing action, soonest first: read in index
+            # order, so a page of it touches only the rows it shows.
+            models.Index(
+                fields=["hospital", "action_due_on", "patient_name", "id"],
+                condition=Q(action_due_on__isnull=False),
+                name="notice_action_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -169,13 +208,20 @@ class QualifyingNotice(models.Model):
         """Reminders apply only while the patient qualifies and is still with the hospital."""
         return self.qualifies and self.discharged_on is None
 
+    @property
+    def told_both_ways(self) -> bool:
+        """Told about IMHAs both verbally and in writing at least once."""
+        return (
+            self.first_told_verbally_on is not None and self.first_given_in_writing_on is not None
+        )
+
     def first_information_overdue(self, today: date) -> bool:
         """Past the deadline without being told both verbally and in writing."""
         return (
             self.is_tracked
             and self.information_due_by is not None
             and self.information_due_by < today
-            and (self.first_told_verbally_on is None or self.first_given_in_writing_on is None)
+            and not self.told_both_ways
         )
 
     @property
@@ -188,6 +234,73 @@ class QualifyingNotice(models.Model):
 
 # Reminders are worked out only for notices matching this; dashboards use the same filter.
 TRACKED = Q(qualifies=True, discharged_on__isnull=True)
+
+
+class FirstInformationTally(models.Model):
+    """Running counts behind the service's compliance page, one row per hospital, day the
+    patients first qualified and deadline for telling them.
+
+    `patients` is how many notices have that qualifying day and deadline; the other two are
+    how many of them were told verbally, and given it in writing, by the deadline. The
+    services change these in the same transaction as the notice itself, so the page adds up
+    a few hundred rows per hospital a year instead of reading every patient's record.
+    """
+
+    hospital = models.ForeignKey(Hospital, on_delete=models.PROTECT, related_name="+")
+    qualifying_since = models.DateField()
+    information_due_by = models.DateField()
+    patients = models.PositiveIntegerField(default=0)
+    told_verbally_in_time = models.PositiveIntegerField(default=0)
+    given_in_writing_in_time = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hospital", "qualifying_since", "information_due_by"],
+                name="one_tally_per_hospital_day_and_deadline",
+            )
+        ]
+        indexes = [models.Index(fields=["qualifying_since"])]
+
+    def __str__(self) -> str:
+        return f"{self.patients} qualifying on {self.qualifying_since}"
+
+
+class DigestStatus(models.TextChoices):
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Could not be sent"
+
+
+class ReminderDigest(models.Model):
+    """One day's reminder summary email to a hospital's users.
+
+    The row is the claim: the unique constraint lets only one run a day create it, so the
+    summary goes out at most once per hospital per day however often the command runs. It
+    keeps no addresses and no patient figures: only how many people it went to and whether
+    it went.
+    """
+
+    hospital = models.ForeignKey(
+        Hospital, on_delete=models.CASCADE, related_name="reminder_digests"
+    )
+    day = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=DigestStatus.choices, default=DigestStatus.SENDING
+    )
+    recipients = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day", "hospital_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["hospital", "day"], name="one_reminder_digest_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder summary for {self.day} ({self.status})"
 
 
 class StatusChange(models.Model):

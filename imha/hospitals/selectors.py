@@ -3,7 +3,8 @@
 A hospital user sees only their own hospital's notices: every query that returns patient
 records starts from `notices_visible_to(user)`, so a page cannot forget the filter. Service
 staff see only aggregate figures, never patient records. Dashboards run a fixed number of
-queries however many wards and patients there are.
+queries however many wards and patients there are, and read only current patients (through
+partial indexes) or the small first-information tallies, never the whole history.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from imha.accounts.models import Role, User
 from imha.hospitals.models import (
-    TRACKED,
+    FirstInformationTally,
     Hospital,
     InformationGiven,
     QualifyingNotice,
@@ -62,21 +64,30 @@ def wards_for_choice(hospital_id: int) -> QuerySet[Ward]:
     return Ward.objects.filter(hospital_id=hospital_id, is_active=True).order_by("name")
 
 
+# Conditions on a patient who is still at the hospital. The figures apply them to a join that
+# holds only current patients, so they name only columns of the partial index
+# `notice_current_by_ward` (not discharged_on), which keeps the counts index-only reads.
+CURRENT = Q(discharged_on__isnull=True)
+QUALIFYING = Q(qualifies=True)
+
+
 def first_information_overdue(today: date) -> Q:
-    """Qualifying, still here, past the deadline, and not yet told both ways."""
+    """Qualifying, past the deadline, and not yet told both ways."""
     return (
-        TRACKED
+        QUALIFYING
         & Q(information_due_by__lt=today)
         & (Q(first_told_verbally_on__isnull=True) | Q(first_given_in_writing_on__isnull=True))
     )
 
 
 def reminder_overdue(today: date) -> Q:
-    return TRACKED & Q(next_reminder_on__lt=today)
+    return QUALIFYING & Q(next_reminder_on__lt=today)
 
 
 def reminder_due_soon(today: date, days: int) -> Q:
-    return TRACKED & Q(next_reminder_on__gte=today, next_reminder_on__lte=today + timedelta(days))
+    return QUALIFYING & Q(
+        next_reminder_on__gte=today, next_reminder_on__lte=today + timedelta(days)
+    )
 
 
 @dataclass(frozen=True)
@@ -92,20 +103,24 @@ class WardSummary:
 
 
 def ward_summaries(hospital: Hospital, today: date) -> list[WardSummary]:
-    """One row per ward (closed wards only while they still have patients): one query."""
-    here = Q(notices__discharged_on__isnull=True)
+    """One row per ward (closed wards only while they still have patients): one query.
+
+    The join takes only the hospital's current patients, which the partial index
+    `notice_current_by_ward` holds with every column counted here.
+    """
+    current = FilteredRelation(
+        "notices", condition=Q(notices__hospital=hospital) & _on("notices", CURRENT)
+    )
     wards = (
         Ward.objects.filter(hospital=hospital)
+        .annotate(current=current)
         .annotate(
-            patients=Count("notices", filter=here),
-            qualifying=Count("notices", filter=_through_notices(TRACKED)),
-            first_overdue=Count(
-                "notices", filter=_through_notices(first_information_overdue(today))
-            ),
-            overdue=Count("notices", filter=_through_notices(reminder_overdue(today))),
+            patients=Count("current"),
+            qualifying=Count("current", filter=_on("current", QUALIFYING)),
+            first_overdue=Count("current", filter=_on("current", first_information_overdue(today))),
+            overdue=Count("current", filter=_on("current", reminder_overdue(today))),
             due_soon=Count(
-                "notices",
-                filter=_through_notices(reminder_due_soon(today, hospital.due_soon_days)),
+                "current", filter=_on("current", reminder_due_soon(today, hospital.due_soon_days))
             ),
         )
         .filter(Q(is_active=True) | Q(patients__gt=0))
@@ -126,31 +141,99 @@ def ward_summaries(hospital: Hospital, today: date) -> list[WardSummary]:
     ]
 
 
-def _through_notices(condition: Q) -> Q:
-    """Rewrite a condition on notices so it can filter an aggregate over ward.notices."""
+def _on(relation: str, condition: Q) -> Q:
+    """Rewrite a condition on notices so it can filter an aggregate over a relation to them."""
     children: list[Q | tuple[str, object]] = []
     for child in condition.children:
         if isinstance(child, Q):
-            children.append(_through_notices(child))
+            children.append(_on(relation, child))
         else:
             field, value = child  # type: ignore[misc]
-            children.append(("notices__" + field, value))
-    rewritten = Q(*children, _connector=condition.connector, _negated=condition.negated)
-    return rewritten
+            children.append((f"{relation}__{field}", value))
+    return Q(*children, _connector=condition.connector, _negated=condition.negated)
+
+
+# What the dashboard's list shows and works out from each patient (including what the model's
+# properties read), leaving out the large stored decision of the rules engine.
+ACTION_FIELDS = [
+    "id",
+    "hospital_id",
+    "ward__name",
+    "patient_name",
+    "qualifies",
+    "discharged_on",
+    "information_due_by",
+    "first_told_verbally_on",
+    "first_given_in_writing_on",
+    "next_reminder_on",
+    "next_reminder_reason",
+    "action_due_on",
+]
 
 
 def notices_needing_action(hospital: Hospital, today: date) -> QuerySet[QualifyingNotice]:
-    """Patients whose first information is overdue or whose reminder is overdue or due soon."""
+    """Patients with something overdue or due within the hospital's "due soon" days, soonest
+    first: first telling them while they have not been told both ways, otherwise a reminder.
+
+    `action_due_on` is set only while a patient is tracked (qualifying and still here), so
+    the filter needs nothing else, and the rows are read in the order of the
+    `notice_action_due` index: a page costs only its own rows.
+    """
+    until = today + timedelta(days=hospital.due_soon_days)
     return (
-        QualifyingNotice.objects.filter(hospital=hospital)
-        .filter(
-            first_information_overdue(today)
-            | reminder_overdue(today)
-            | reminder_due_soon(today, hospital.due_soon_days)
-        )
+        QualifyingNotice.objects.filter(hospital=hospital, action_due_on__lte=until)
         .select_related("ward")
-        .order_by(F("next_reminder_on").asc(nulls_first=True), "patient_name")
+        .only(*ACTION_FIELDS)
+        .order_by("action_due_on", "patient_name", "id")
     )
+
+
+@dataclass(frozen=True)
+class ActionDue:
+    """One row of the dashboard's list: what is due for the patient, by when."""
+
+    notice: QualifyingNotice
+    first_information: bool
+    due_on: date
+    overdue: bool
+
+
+def action_due(notice: QualifyingNotice, today: date) -> ActionDue:
+    """What the dashboard says is due for a notice from `notices_needing_action`."""
+    if notice.action_due_on is None:
+        raise ValueError("Only a notice with something due can be listed as needing action.")
+    if notice.information_due_by is not None and not notice.told_both_ways:
+        return ActionDue(notice, True, notice.information_due_by, notice.information_due_by < today)
+    return ActionDue(notice, False, notice.action_due_on, notice.action_due_on < today)
+
+
+@dataclass(frozen=True)
+class WardActions:
+    """How many patients on a ward are in the dashboard's list: overdue, or due soon."""
+
+    name: str
+    is_active: bool
+    overdue: int
+    due_soon: int
+
+
+def actions_due_by_ward(hospital: Hospital, today: date) -> list[WardActions]:
+    """The dashboard's list of patients needing action, counted by ward (wards with none
+    left out): what the daily summary email says. One query."""
+    until = today + timedelta(days=hospital.due_soon_days)
+    rows = (
+        QualifyingNotice.objects.filter(hospital=hospital, action_due_on__lte=until)
+        .values("ward__name", "ward__is_active")
+        .annotate(
+            overdue=Count("pk", filter=Q(action_due_on__lt=today)),
+            due_soon=Count("pk", filter=Q(action_due_on__gte=today)),
+        )
+        .order_by("ward__name")
+    )
+    return [
+        WardActions(row["ward__name"], row["ward__is_active"], row["overdue"], row["due_soon"])
+        for row in rows
+    ]
 
 
 def notices_list(user: User, *, show: str) -> QuerySet[QualifyingNotice]:
@@ -191,55 +274,79 @@ def _percent(part: int, whole: int) -> int | None:
 def compliance_by_hospital(
     today: date, period_days: int = COMPLIANCE_PERIOD_DAYS
 ) -> list[HospitalCompliance]:
-    """Per hospital, how well the duty to inform is being met. One query, counted in the database.
+    """Per hospital, how well the duty to inform is being met. Two queries, counted in the
+    database: current figures from the hospitals' current patients, and the period's figures
+    from the first-information tallies.
 
     The percentages cover patients who became qualifying in the period and whose deadline for
     first information has been reached, so patients still within their deadline are not
     counted as failures.
     """
     since = today - timedelta(days=period_days)
-    in_period = Q(
-        notices__qualifying_since__gte=since,
-        notices__information_due_by__lte=today,
-    )
     hospitals = (
         Hospital.objects.filter(is_active=True)
+        .annotate(current=FilteredRelation("notices", condition=_on("notices", CURRENT)))
         .annotate(
-            qualifying_now=Count("notices", filter=_through_notices(TRACKED)),
-            became_qualifying=Count("notices", filter=Q(notices__qualifying_since__gte=since)),
-            deadline_reached=Count("notices", filter=in_period),
-            told_verbally_in_time=Count(
-                "notices",
-                filter=in_period
-                & Q(notices__first_told_verbally_on__lte=F("notices__information_due_by")),
-            ),
-            given_in_writing_in_time=Count(
-                "notices",
-                filter=in_period
-                & Q(notices__first_given_in_writing_on__lte=F("notices__information_due_by")),
-            ),
-            first_overdue=Count(
-                "notices", filter=_through_notices(first_information_overdue(today))
-            ),
-            overdue=Count("notices", filter=_through_notices(reminder_overdue(today))),
+            qualifying_now=Count("current", filter=_on("current", QUALIFYING)),
+            first_overdue=Count("current", filter=_on("current", first_information_overdue(today))),
+            overdue=Count("current", filter=_on("current", reminder_overdue(today))),
         )
         .order_by("name")
     )
-    return [
-        HospitalCompliance(
-            hospital.pk,
-            hospital.name,
-            hospital.code,
-            hospital.qualifying_now,
-            hospital.became_qualifying,
-            hospital.deadline_reached,
-            hospital.told_verbally_in_time,
-            hospital.given_in_writing_in_time,
-            hospital.first_overdue,
-            hospital.overdue,
+    deadline_reached = Q(information_due_by__lte=today)
+    in_period = {
+        row["hospital_id"]: _PeriodFigures(
+            row["became"], row["deadline_reached"], row["verbal"], row["written"]
         )
-        for hospital in hospitals
-    ]
+        for row in FirstInformationTally.objects.filter(qualifying_since__gte=since)
+        .order_by()
+        .values("hospital_id")
+        .annotate(
+            became=Coalesce(Sum("patients"), 0),
+            deadline_reached=Coalesce(Sum("patients", filter=deadline_reached), 0),
+            verbal=Coalesce(Sum("told_verbally_in_time", filter=deadline_reached), 0),
+            written=Coalesce(Sum("given_in_writing_in_time", filter=deadline_reached), 0),
+        )
+    }
+    rows = []
+    for hospital in hospitals:
+        period = in_period.get(hospital.pk, _PeriodFigures())
+        rows.append(
+            HospitalCompliance(
+                hospital_id=hospital.pk,
+                name=hospital.name,
+                code=hospital.code,
+                qualifying_now=hospital.qualifying_now,
+                became_qualifying=period.became,
+                deadline_reached=period.deadline_reached,
+                told_verbally_in_time=period.verbal,
+                given_in_writing_in_time=period.written,
+                first_information_overdue=hospital.first_overdue,
+                reminders_overdue=hospital.overdue,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class _PeriodFigures:
+    """One hospital's sums from the first-information tallies for the period."""
+
+    became: int = 0
+    deadline_reached: int = 0
+    verbal: int = 0
+    written: int = 0
+
+
+def reminder_digest_recipients(hospital: Hospital) -> list[str]:
+    """The addresses of the hospital's active users, each once."""
+    return list(
+        User.objects.filter(role=Role.HOSPITAL, hospital=hospital, is_active=True)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )
 
 
 def hospital_by_code(code: str) -> Hospital:

@@ -10,22 +10,28 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from django.conf import settings
+from django.core import mail
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from imha.accounts.models import User
 from imha.audit.models import AuditAction
 from imha.audit.services import record
+from imha.hospitals import selectors
+from imha.hospitals.emails import reminder_digest_messages
 from imha.hospitals.models import (
     TRACKED,
     AutomaticReferral,
+    DigestStatus,
     Hospital,
     InformationGiven,
     QualifyingNotice,
+    ReminderDigest,
     StatusChange,
     Ward,
 )
@@ -37,6 +43,7 @@ from imha.hospitals.reminders import (
     reminder_schedule,
 )
 from imha.hospitals.signals import automatic_referral_requested
+from imha.hospitals.tallies import contribution, record_change, record_changes
 from imha.hospitals.written_information import render_pdf, written_text_for
 from imha.law import Circumstances, Decision, Jurisdiction, assess, lookup
 from imha.law.serialise import decision_as_dict
@@ -84,9 +91,10 @@ def schedule_for(
 
 
 def refresh_tracking(notice: QualifyingNotice, hospital: Hospital | None = None) -> None:
-    """Bring the copied dates (deadline for first information, next reminder) up to date.
+    """Bring the copied dates (deadline for first information, next reminder, when the next
+    action is due) up to date.
 
-    Does not save: callers save with the rest of their change.
+    Does not save: callers save with the rest of their change (and its tally change).
     """
     hospital = hospital or notice.hospital
     policy = reminder_policy(hospital)
@@ -100,9 +108,26 @@ def refresh_tracking(notice: QualifyingNotice, hospital: Hospital | None = None)
     else:
         notice.next_reminder_on = None
         notice.next_reminder_reason = ""
+    notice.action_due_on = action_due_on(notice)
 
 
-TRACKING_FIELDS = ["information_due_by", "next_reminder_on", "next_reminder_reason", "updated_at"]
+def action_due_on(notice: QualifyingNotice) -> date | None:
+    """When the next thing is due for the patient: first telling them, while they have not
+    been told both verbally and in writing, otherwise their next reminder."""
+    if not notice.is_tracked:
+        return None
+    if notice.information_due_by is not None and not notice.told_both_ways:
+        return notice.information_due_by
+    return notice.next_reminder_on
+
+
+TRACKING_FIELDS = [
+    "information_due_by",
+    "next_reminder_on",
+    "next_reminder_reason",
+    "action_due_on",
+    "updated_at",
+]
 
 
 @dataclass(frozen=True)
@@ -159,6 +184,7 @@ def create_notice(
         notice.qualifying_since = details.started_on
     refresh_tracking(notice, hospital)
     notice.save()
+    record_change(None, contribution(notice))
     StatusChange.objects.create(
         notice=notice,
         status=section.code,
@@ -221,6 +247,7 @@ def change_status(
     )
     if started_on < notice.status_started_on:
         raise ValueError("A new status cannot start before the current one.")
+    before = contribution(notice)
     section = lookup(status)
     decision = assess_status(section.code)
     notice.status = section.code
@@ -231,6 +258,7 @@ def change_status(
         notice.qualifying_since = started_on
     refresh_tracking(notice)
     notice.save()
+    record_change(before, contribution(notice))
     change = StatusChange.objects.create(
         notice=notice,
         status=section.code,
@@ -272,6 +300,7 @@ def record_information(
     notice = (
         QualifyingNotice.objects.select_for_update().select_related("hospital").get(pk=notice.pk)
     )
+    before = contribution(notice)
     entry = InformationGiven(
         notice=notice,
         given_on=details.given_on,
@@ -311,6 +340,7 @@ def record_information(
         notice.last_informed_on = details.given_on
     refresh_tracking(notice)
     notice.save()
+    record_change(before, contribution(notice))
     record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -336,9 +366,11 @@ def record_discharge(
     )
     if discharged_on < notice.status_started_on:
         raise ValueError("Discharge cannot be before the current status started.")
+    before = contribution(notice)
     notice.discharged_on = discharged_on
     refresh_tracking(notice)
     notice.save()
+    record_change(before, contribution(notice))
     record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -356,10 +388,15 @@ def recalculate_reminders(
 ) -> int:
     """Re-work every open notice's dates after the hospital's reminder settings change."""
     notices = list(QualifyingNotice.objects.select_for_update().filter(TRACKED, hospital=hospital))
+    changes = []
     for notice in notices:
+        before = contribution(notice)
         refresh_tracking(notice, hospital)
         notice.updated_at = timezone.now()
+        changes.append((before, contribution(notice)))
     QualifyingNotice.objects.bulk_update(notices, TRACKING_FIELDS, batch_size=500)
+    # A new working-day target moves deadlines, and with them the tally rows.
+    record_changes(changes)
     record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -392,3 +429,80 @@ def record_written_information_downloaded(
         summary="Downloaded written information",
         request=request,
     )
+
+
+# --- the daily reminder summary -------------------------------------------------------------
+
+
+class DigestOutcome(StrEnum):
+    SENT = "sent"
+    FAILED = "failed"
+    ALREADY_SENT = "already_sent"
+    NOTHING_DUE = "nothing_due"
+    NO_RECIPIENTS = "no_recipients"
+    SWITCHED_OFF = "switched_off"
+
+
+def send_reminder_digest(hospital: Hospital, day: date) -> DigestOutcome:
+    """Email the hospital's active users how many patients on each ward need telling or
+    reminding (the dashboard's list, counted), at most once a day, and only when something
+    is overdue or due soon.
+
+    Today's `ReminderDigest` row is the claim: it is committed before anything is sent, and
+    its unique constraint means a second run (even at the same moment) finds it and sends
+    nothing. So a send that fails is not tried again that day; it is logged and marked on the
+    row, and the next day's summary counts whatever is still due. Call it outside any
+    transaction, so the claim commits first.
+    """
+    if not (hospital.is_active and hospital.reminder_digest_enabled):
+        return DigestOutcome.SWITCHED_OFF
+    if ReminderDigest.objects.filter(hospital=hospital, day=day).exists():
+        return DigestOutcome.ALREADY_SENT
+    recipients = selectors.reminder_digest_recipients(hospital)
+    if not recipients:
+        return DigestOutcome.NO_RECIPIENTS
+    wards = selectors.actions_due_by_ward(hospital, day)
+    if not wards:
+        return DigestOutcome.NOTHING_DUE
+    try:
+        with transaction.atomic():
+            digest = ReminderDigest.objects.create(
+                hospital=hospital, day=day, recipients=len(recipients)
+            )
+    except IntegrityError:
+        return DigestOutcome.ALREADY_SENT
+    try:
+        # One connection for all the copies; they succeed or fail together in practice.
+        with mail.mailers.default as mailer:
+            mailer.send_messages(reminder_digest_messages(hospital, wards, day, recipients))
+    except Exception as error:
+        # Whatever went wrong in the mail system, the claim stays, so nobody gets two.
+        logger.exception("The reminder summary for hospital %s could not be sent", hospital.pk)
+        digest.status = DigestStatus.FAILED
+        digest.last_error = f"{type(error).__name__}: {error}"[:300]
+        summary = f"Daily reminder summary could not be sent to {len(recipients)} hospital users"
+    else:
+        digest.status = DigestStatus.SENT
+        digest.sent_at = timezone.now()
+        summary = (
+            f"Daily reminder summary (counts only) emailed to {len(recipients)} hospital users"
+        )
+    with transaction.atomic():
+        digest.save(update_fields=["status", "last_error", "sent_at"])
+        record(
+            actor=None,
+            action=AuditAction.EXPORT,
+            object_type="hospital",
+            object_id=hospital.pk,
+            summary=summary,
+        )
+    return DigestOutcome(digest.status)
+
+
+def send_reminder_digests(day: date | None = None) -> dict[str, int]:
+    """Send the day's reminder summary for every active hospital; how many ended each way."""
+    day = day or timezone.localdate()
+    outcomes = {outcome.value: 0 for outcome in DigestOutcome}
+    for hospital in Hospital.objects.filter(is_active=True).order_by("pk"):
+        outcomes[send_reminder_digest(hospital, day).value] += 1
+    return outcomes

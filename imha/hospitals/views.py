@@ -6,11 +6,10 @@ else with a 404). Service staff see aggregate figures only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,18 +25,15 @@ from imha.hospitals.forms import (
     NoticeForm,
     StatusChangeForm,
 )
-from imha.hospitals.models import Hospital, QualifyingNotice
+from imha.hospitals.models import Hospital
 
 hospital_user_required = staff_required(Role.HOSPITAL)
 # Service staff who work with hospitals. Commissioners get aggregates through reports;
 # administrators manage accounts and reference data, not the service's work.
 service_staff_required = staff_required(Role.MANAGER, Role.ADVOCATE, Role.INTAKE)
 
-
-@dataclass(frozen=True)
-class ActionRow:
-    notice: QualifyingNotice
-    first_information_overdue: bool
+# The most urgent first: a short page is quick to read and quick to serve.
+ACTIONS_PER_PAGE = 25
 
 
 def _today() -> date:
@@ -50,22 +46,36 @@ def _users_hospital(user: User) -> Hospital:
     return user.hospital
 
 
+def _page_or_nearest(paginator: Paginator, requested: str | None) -> tuple[Page, str | None]:
+    """The requested page, or the nearest real one and what was asked for if there is no
+    such page (not a whole number, or outside the list), so the page can say so."""
+    try:
+        return paginator.page(requested or 1), None
+    except PageNotAnInteger:
+        return paginator.page(1), requested
+    except EmptyPage:
+        nearest = 1 if int(requested or 1) < 1 else paginator.num_pages
+        return paginator.page(nearest), requested
+
+
 @hospital_user_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     hospital = _users_hospital(user)
     today = _today()
+    paginator = Paginator(selectors.notices_needing_action(hospital, today), ACTIONS_PER_PAGE)
+    page, missing_page = _page_or_nearest(paginator, request.GET.get("page"))
     return render(
         request,
-        "hospitals/dashboard.html",
+        "hospitals/duty_to_inform.html",
         {
             "hospital": hospital,
             "today": today,
             "wards": selectors.ward_summaries(hospital, today),
-            "needing_action": [
-                ActionRow(notice, notice.first_information_overdue(today))
-                for notice in selectors.notices_needing_action(hospital, today)[:200]
-            ],
+            "page": page,
+            "page_numbers": list(paginator.get_elided_page_range(page.number)),
+            "missing_page": missing_page,
+            "needing_action": [selectors.action_due(notice, today) for notice in page],
         },
     )
 

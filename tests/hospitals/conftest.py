@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from imha.accounts.models import Role, User
 from imha.hospitals import services
-from imha.hospitals.models import Hospital, QualifyingNotice, Ward
+from imha.hospitals.models import Hospital, InformationMethod, QualifyingNotice, Ward
 from tests.conftest import STAFF_PASSWORD, current_code
 
 
@@ -90,3 +90,23 @@ def make_notice(
         )
 
     return make
+
+
+def told(
+    notice: QualifyingNotice,
+    on: date,
+    method: str = InformationMethod.BOTH,
+    actor: User | None = None,
+) -> None:
+    """Record, through the service, that the patient was told about IMHAs."""
+    services.record_information(
+        notice,
+        details=services.InformationDetails(
+            given_on=on,
+            method=method,
+            given_by="Pat Nurse, staff nurse",
+            understood="yes",
+            wants_advocate="undecided",
+        ),
+        actor=actor or notice.created_by,
+    )

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from imha.accounts.models import Role
+from imha.hospitals.views import ACTIONS_PER_PAGE
 from tests.browser_tools import axe_violations, describe_violations
 from tests.hospitals.conftest import signed_in_client
 
@@ -75,4 +76,26 @@ def test_service_compliance_page_is_accessible(page, live_server, make_user, mak
     page.goto("/staff/hospitals/")
     assert page.get_by_role("heading", level=1).inner_text() == "Hospitals: duty to inform"
     assert "Sam Sample" not in page.locator("main").inner_text()
+    assert_accessible(page)
+
+
+def test_the_paginated_list_of_patients_to_tell_is_accessible(
+    page, live_server, hospital_user, ward, make_notice
+):
+    today = timezone.localdate()
+    for number in range(ACTIONS_PER_PAGE + 1):
+        make_notice(patient_name=f"Patient {number:02d}", started_on=today - timedelta(days=10))
+    sign_in(page, live_server, hospital_user)
+
+    page.goto("/hospital/")
+    pages = page.get_by_role("navigation", name="Pages of patients who need telling or reminding")
+    assert_accessible(page)
+    pages.get_by_role("link", name="Next page").click()
+    page.wait_for_url("**/hospital/?page=2#needing-action")
+    assert f"Patient {ACTIONS_PER_PAGE:02d}" in page.locator("main").inner_text()
+    assert pages.get_by_role("link", name="Page 2").get_attribute("aria-current") == "page"
+    assert_accessible(page)
+
+    page.goto("/hospital/?page=nine")
+    assert "There is no page nine of this list" in page.locator(".govuk-inset-text").inner_text()
     assert_accessible(page)
