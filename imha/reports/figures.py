@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from imha.reports.periods import ReportPeriod
+from imha.reports.periods import LONDON, ReportPeriod
 
 # Activity types (imha.cases.models.ActivityKind values) that are hearings.
 HEARING_KINDS = ("tribunal_hearing", "managers_hearing")
@@ -231,6 +231,12 @@ class QuarterlyReturn:
     @property
     def area_label(self) -> str:
         return self.hospital_name or "All hospitals and the community"
+
+    @property
+    def calculated_at_label(self) -> str:
+        """When the figures were counted, in UK time: "10:32 on 25 November 2026"."""
+        moment = self.generated_at.astimezone(LONDON)
+        return f"{moment:%H:%M} on {moment.day} {moment:%B %Y}"
 
 
 def _number(value: float) -> str:

@@ -3,23 +3,25 @@
 Each section is one query using conditional aggregation (a COUNT with a FILTER per
 category) or one GROUP BY, so the number of queries stays the same however many referrals,
 cases and activities there are, and no rows are fetched to be counted in Python. The
-median response time is PostgreSQL's PERCENTILE_CONT; elsewhere the database sorts the
-response times and only the middle one or two are fetched.
+referral tables share one pass over the period's referrals (grouped by eligibility and
+hospital, a few dozen groups). The median response time comes from a second pass that
+counts answered referrals per pair of dates (counted as received, answered); the working
+days for each pair, and the median, are then worked out here.
 
 The figures returned are exact. `imha.reports.suppression.suppressed` hides small numbers
-for commissioners.
+for commissioners; `imha.reports.caching` keeps computed returns for a few minutes.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
-from django.db.models.functions import Greatest, TruncDate
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from imha.accounts.models import Role, User
@@ -41,6 +43,7 @@ from imha.cases.models import (
     SexualOrientation,
 )
 from imha.hospitals.models import Hospital
+from imha.law import Jurisdiction, is_working_day
 from imha.referrals.models import (
     ELIGIBILITY_LABELS,
     Channel,
@@ -50,7 +53,8 @@ from imha.referrals.models import (
     ReferrerType,
 )
 from imha.referrals.rules import service_jurisdiction
-from imha.reports import expressions
+from imha.reports import caching
+from imha.reports.caching import Audience
 from imha.reports.figures import (
     AdvocateTime,
     Breakdown,
@@ -151,8 +155,8 @@ def quarterly_return(
     """Every figure in the return, exact, for `period` (and `hospital`, when given)."""
     scope = ReportScope(period, hospital, now or timezone.now())
     referrals = referrals_received(scope)
-    totals = _referral_totals(referrals, scope)
-    received = totals["received"]
+    counts = referral_counts(referrals, scope)
+    received = counts.totals["received"]
     activities = activity_figures(scope)
     people, equality = equality_monitoring(scope)
     case_counts, closed_by_reason = case_figures(scope)
@@ -164,20 +168,18 @@ def quarterly_return(
         referrals_received=Figure.exact(received),
         referral_breakdowns=(
             *[
-                _breakdown(slug, title, received, _choice_rows(totals, field, choices))
+                _breakdown(slug, title, received, _choice_rows(counts.totals, field, choices))
                 for slug, title, field, choices in REFERRAL_CHOICE_BREAKDOWNS
             ],
             _breakdown(
                 "eligibility",
                 "Referrals by whether the person seemed to qualify",
                 received,
-                referrals_by_eligibility(referrals),
+                counts.by_eligibility,
             ),
-            _breakdown(
-                "hospital", "Referrals by hospital", received, referrals_by_hospital(referrals)
-            ),
+            _breakdown("hospital", "Referrals by hospital", received, counts.by_hospital),
         ),
-        response=_response_times(referrals, totals, scope),
+        response=_response_times(referrals, counts.totals, scope),
         cases=case_counts,
         cases_closed_by_reason=closed_by_reason,
         activities_by_type=activities.by_type,
@@ -225,15 +227,49 @@ def response_categories(now: datetime) -> list[tuple[str, str, Q]]:
     ]
 
 
-def _referral_totals(referrals: QuerySet[Referral], scope: ReportScope) -> dict[str, int]:
-    """One query: the total, each fixed-choice breakdown and each response category."""
+@dataclass(frozen=True)
+class ReferralCounts:
+    """The referral figures that come from one pass over the period's referrals."""
+
+    totals: dict[str, int]  # "received", each fixed-choice row and each response category
+    by_eligibility: list[tuple[str, str, int]]
+    by_hospital: list[tuple[str, str, int]]
+
+
+def referral_counts(referrals: QuerySet[Referral], scope: ReportScope) -> ReferralCounts:
+    """One query: every count in the referral tables.
+
+    The referrals are grouped by eligibility category and hospital (a few dozen groups at
+    most, since both lists are short), and each group carries a conditional count for every
+    fixed-choice row and response category. Adding the groups up in Python gives the totals,
+    so the period's referrals are read once rather than once per table.
+    """
     counts: dict[str, Any] = {"received": Count("pk")}
     for _slug, _title, field, choices in REFERRAL_CHOICE_BREAKDOWNS:
         for index, (value, _label) in enumerate(choices):
             counts[f"{field}_{index}"] = Count("pk", filter=Q(**{field: value}))
     for key, _label, condition in response_categories(scope.now):
         counts[f"response_{key}"] = Count("pk", filter=condition)
-    return referrals.aggregate(**counts)
+    grouped = referrals.values("eligibility_category", "hospital_id", "hospital__name")
+    # The counts are named at run time, which django-stubs cannot follow.
+    groups = cast(Iterable[dict[str, Any]], grouped.annotate(**counts))
+    totals = dict.fromkeys(counts, 0)
+    by_eligibility: Counter[str] = Counter()
+    by_hospital: Counter[tuple[str, str]] = Counter()
+    for group in groups:
+        for name in counts:
+            totals[name] += group[name]
+        by_eligibility[group["eligibility_category"]] += group["received"]
+        hospital = (str(group["hospital_id"] or ""), group["hospital__name"] or NO_HOSPITAL)
+        by_hospital[hospital] += group["received"]
+    return ReferralCounts(
+        totals=totals,
+        by_eligibility=_eligibility_rows(by_eligibility),
+        by_hospital=sorted(
+            ((key, name, count) for (key, name), count in by_hospital.items()),
+            key=lambda row: (row[0] == "", row[1]),
+        ),
+    )
 
 
 def _choice_rows(
@@ -245,34 +281,13 @@ def _choice_rows(
     ]
 
 
-def referrals_by_eligibility(referrals: QuerySet[Referral]) -> list[tuple[str, str, int]]:
-    counted = dict(
-        referrals.values_list("eligibility_category")
-        .annotate(n=Count("pk"))
-        .values_list("eligibility_category", "n")
-    )
+def _eligibility_rows(counted: Counter[str]) -> list[tuple[str, str, int]]:
     # Known categories in their usual order, then anything the rules engine adds later.
     order = list(ELIGIBILITY_LABELS) + sorted(set(counted) - set(ELIGIBILITY_LABELS))
     return [
-        (category, ELIGIBILITY_LABELS.get(category, category), counted.get(category, 0))
+        (category, ELIGIBILITY_LABELS.get(category, category), counted[category])
         for category in order
     ]
-
-
-def referrals_by_hospital(referrals: QuerySet[Referral]) -> list[tuple[str, str, int]]:
-    counted = referrals.values("hospital_id", "hospital__name").annotate(n=Count("pk"))
-    rows = sorted(
-        (
-            (
-                str(row["hospital_id"] or ""),
-                row["hospital__name"] or NO_HOSPITAL,
-                row["n"],
-            )
-            for row in counted
-        ),
-        key=lambda row: (row[0] == "", row[1]),
-    )
-    return rows
 
 
 def _response_times(
@@ -292,46 +307,80 @@ def _response_times(
         outcomes=outcomes,
         answered_in_time=Rate(Figure.exact(in_time), Figure.exact(due)),
         median_working_days=Median(
-            median_response_working_days(referrals, answered, scope),
+            median_response_working_days(referrals) if answered else None,
             Figure.exact(answered),
             WORKING_DAYS_UNIT,
         ),
     )
 
 
-def response_working_days(scope: ReportScope) -> Any:
-    """Working days from the day a referral counted as received to the day it was answered.
+def response_days_counted(referrals: QuerySet[Referral]) -> Counter[int]:
+    """How many answered referrals took each number of working days: one query.
 
-    Answered on the day it counted as received (or before) is 0; the next working day is 1.
+    A referral took the working days d with `counted_as_received_on` < d <= the UK date it
+    was answered (imha.law.working_days_between), and never fewer than 0: an answer before
+    the clock started (say on the Saturday a referral arrived, when it counts from Monday)
+    took none.
+
+    The database only groups the referrals by those two dates. A quarter's thousands of
+    answers share a few hundred pairs of dates, so the working days are then counted once
+    per pair, here, with the rules engine's own calendar of bank holidays, rather than for
+    every row inside the database.
     """
-    first = scope.period.first_day
-    # Responses can come after the period ends; allow a generous year beyond today.
-    last = max(scope.today, scope.period.last_day) + timedelta(days=366)
-    holidays = expressions.weekday_bank_holidays(first, last, service_jurisdiction())
-    answered_on = TruncDate("responded_at", tzinfo=LONDON)
-    taken = expressions.working_days_between(F("counted_as_received_on"), answered_on, holidays)
-    # An answer before the clock started (say on the Saturday a referral arrived, when it
-    # counts from Monday) took no working days, not a negative number of them.
-    return Greatest(taken, Value(0))
-
-
-def median_response_working_days(
-    referrals: QuerySet[Referral], answered: int, scope: ReportScope
-) -> float | None:
-    if answered == 0:
-        return None
-    taken = response_working_days(scope)
-    responded = referrals.filter(responded_at__isnull=False)
-    if connection.vendor == "postgresql":
-        value = responded.aggregate(median=expressions.Median(taken))["median"]
-        return float(value)
-    # Elsewhere: sort in the database and fetch only the middle one or two values.
-    middle = list(
-        responded.annotate(taken=taken)
-        .order_by("taken")
-        .values_list("taken", flat=True)[(answered - 1) // 2 : answered // 2 + 1]
+    pairs = (
+        referrals.filter(responded_at__isnull=False)
+        .values("counted_as_received_on", answered_on=TruncDate("responded_at", tzinfo=LONDON))
+        .annotate(n=Count("pk"))
+        .values_list("counted_as_received_on", "answered_on", "n")
     )
-    return sum(float(value) for value in middle) / len(middle)
+    rows = list(pairs)
+    if not rows:
+        return Counter()
+    first = min(min(start, end) for start, end, _n in rows)
+    last = max(max(start, end) for start, end, _n in rows)
+    working_days_to = working_days_up_to(first, last, service_jurisdiction())
+    taken: Counter[int] = Counter()
+    for start, end, count in rows:
+        taken[max(working_days_to[end] - working_days_to[start], 0)] += count
+    return taken
+
+
+def working_days_up_to(first: date, last: date, region: Jurisdiction) -> dict[date, int]:
+    """For each day from `first` to `last`, the working days after `first` up to that day.
+
+    The difference between two days' numbers is imha.law.working_days_between for them.
+    """
+    numbers: dict[date, int] = {}
+    count = 0
+    day = first
+    while day <= last:
+        if day != first and is_working_day(day, region):
+            count += 1
+        numbers[day] = count
+        day += timedelta(days=1)
+    return numbers
+
+
+def median_of_counts(counted: Counter[int]) -> float | None:
+    """The median of values given as {value: how many times}: the middle one, or halfway
+    between the two middle ones (as PostgreSQL's PERCENTILE_CONT(0.5))."""
+    total = sum(counted.values())
+    if total == 0:
+        return None
+    # Positions (from 0) of the middle value, or of the two middle values.
+    wanted = sorted({(total - 1) // 2, total // 2})
+    middle: list[int] = []
+    seen = 0
+    for value in sorted(counted):
+        seen += counted[value]
+        while wanted and wanted[0] < seen:
+            middle.append(value)
+            wanted.pop(0)
+    return sum(middle) / len(middle)
+
+
+def median_response_working_days(referrals: QuerySet[Referral]) -> float | None:
+    return median_of_counts(response_days_counted(referrals))
 
 
 # --- cases, activities, outcomes ------------------------------------------------------------
@@ -379,9 +428,11 @@ def activity_figures(scope: ReportScope) -> ActivityFigures:
         occurs_on__gte=scope.period.first_day, occurs_on__lte=scope.last_day_so_far
     ).order_by()
     activities = scope.for_hospital(activities, "case__hospital_id")
-    counts: dict[str, Any] = {"total": Count("pk"), "minutes": Sum("duration_minutes")}
+    # Counting rows (and `kind`, never empty) rather than ids means that, with an index
+    # holding the date, type and minutes, PostgreSQL can answer from the index alone.
+    counts: dict[str, Any] = {"total": Count("*"), "minutes": Sum("duration_minutes")}
     for index, (value, _label) in enumerate(ActivityKind.choices):
-        counts[f"kind_{index}"] = Count("pk", filter=Q(kind=value))
+        counts[f"kind_{index}"] = Count("kind", filter=Q(kind=value))
         counts[f"minutes_{index}"] = Sum("duration_minutes", filter=Q(kind=value))
     totals = activities.aggregate(**counts)
     rows = _choice_rows(totals, "kind", ActivityKind.choices)
@@ -495,29 +546,37 @@ def duty_to_inform(scope: ReportScope) -> tuple[HospitalDuty, ...]:
     for first being told has passed, how many were told verbally and in writing in time.
 
     One query. The deadline is each hospital's own, in working days, set on the notice.
+    The period's condition is part of the join (a FilteredRelation) rather than of each
+    count, so the database reads only the notices that became qualifying in the period, not
+    every notice ever recorded, and could use an index on `qualifying_since` to find them.
     """
     period = scope.period
-    became = Q(
-        notices__qualifying_since__gte=period.first_day,
-        notices__qualifying_since__lte=period.last_day,
-    )
-    deadline_reached = became & Q(notices__information_due_by__lt=scope.today)
     hospitals = Hospital.objects.all()
     if scope.hospital is not None:
         hospitals = hospitals.filter(pk=scope.hospital.pk)
+    hospitals = hospitals.annotate(
+        became_qualifying=FilteredRelation(
+            "notices",
+            condition=Q(
+                notices__qualifying_since__gte=period.first_day,
+                notices__qualifying_since__lte=period.last_day,
+            ),
+        )
+    )
+    deadline_reached = Q(became_qualifying__information_due_by__lt=scope.today)
+    due_by = F("became_qualifying__information_due_by")
     rows = (
         hospitals.annotate(
-            became=Count("notices", filter=became),
-            deadline_reached=Count("notices", filter=deadline_reached),
+            became=Count("became_qualifying"),
+            deadline_reached=Count("became_qualifying", filter=deadline_reached),
             verbal=Count(
-                "notices",
-                filter=deadline_reached
-                & Q(notices__first_told_verbally_on__lte=F("notices__information_due_by")),
+                "became_qualifying",
+                filter=deadline_reached & Q(became_qualifying__first_told_verbally_on__lte=due_by),
             ),
             written=Count(
-                "notices",
+                "became_qualifying",
                 filter=deadline_reached
-                & Q(notices__first_given_in_writing_on__lte=F("notices__information_due_by")),
+                & Q(became_qualifying__first_given_in_writing_on__lte=due_by),
             ),
         )
         .filter(Q(is_active=True) | Q(became__gt=0))
@@ -582,3 +641,33 @@ def quarterly_return_for(
     suppressed for everybody else."""
     report = quarterly_return(period, hospital=hospital, now=now)
     return report if sees_exact_figures(user) else suppressed(report)
+
+
+def audience_of(user: User) -> Audience:
+    return Audience.EXACT if sees_exact_figures(user) else Audience.SUPPRESSED
+
+
+def returns_for_every_audience(
+    period: ReportPeriod, *, hospital: Hospital | None = None, now: datetime | None = None
+) -> dict[Audience, QuarterlyReturn]:
+    """One computation of the return, as each audience sees it."""
+    exact = quarterly_return(period, hospital=hospital, now=now)
+    return {Audience.EXACT: exact, Audience.SUPPRESSED: suppressed(exact)}
+
+
+def cached_quarterly_return_for(
+    user: User, period: ReportPeriod, *, hospital: Hospital | None = None
+) -> QuarterlyReturn:
+    """The return as this user may see it, from the cache when it was computed recently
+    (see imha.reports.caching). `generated_at` says when its figures were calculated."""
+    hospital_id = hospital.pk if hospital is not None else None
+    report = caching.get_or_compute(
+        period,
+        hospital_id,
+        audience_of(user),
+        lambda: returns_for_every_audience(period, hospital=hospital),
+    )
+    if report.period != period:
+        # The same days asked for as a quarter and as dates: keep the name asked for.
+        report = replace(report, period=period)
+    return report

@@ -1,15 +1,23 @@
-"""Actions in the reports app: exporting is the only one, and each export is audited."""
+"""Actions in the reports app: exporting the return and recalculating it, each audited."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import HttpRequest
 
 from imha.accounts.models import User
 from imha.audit import services as audit
 from imha.audit.models import AuditAction
+from imha.hospitals.models import Hospital
+from imha.reports import caching, selectors
 from imha.reports.figures import QuarterlyReturn
+from imha.reports.periods import ReportPeriod
 
 QUARTERLY_RETURN = "quarterly_return"
+
+
+def _object_id(period: ReportPeriod) -> str:
+    return f"{period.first_day.isoformat()}/{period.last_day.isoformat()}"
 
 
 def record_export(
@@ -21,10 +29,41 @@ def record_export(
         actor=actor,
         action=AuditAction.EXPORT,
         object_type=QUARTERLY_RETURN,
-        object_id=f"{report.period.first_day.isoformat()}/{report.period.last_day.isoformat()}",
+        object_id=_object_id(report.period),
         summary=(
             f"Exported the quarterly return as {file_format.upper()} for "
             f"{report.period.dates_label}, {report.area_label} ({figures} figures)"
         ),
         request=request,
     )
+
+
+def recalculate_quarterly_return(
+    *,
+    period: ReportPeriod,
+    hospital: Hospital | None,
+    actor: User,
+    request: HttpRequest | None,
+) -> QuarterlyReturn:
+    """Count the return again now, replacing the kept figures for every audience, and
+    audit it. Returns the figures as `actor` sees them.
+
+    Both audiences are replaced together, so a commissioner looking after a manager has
+    recalculated sees the same moment's figures, suppressed.
+    """
+    returns = selectors.returns_for_every_audience(period, hospital=hospital)
+    report = returns[selectors.audience_of(actor)]
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type=QUARTERLY_RETURN,
+            object_id=_object_id(period),
+            summary=(
+                f"Recalculated the quarterly return for {period.dates_label}, {report.area_label}"
+            ),
+            request=request,
+        )
+    # Kept only once the audit entry is saved, so no recalculation goes unrecorded.
+    caching.store(period, hospital.pk if hospital is not None else None, returns)
+    return report

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 
 from imha.accounts.models import Role, User
 from imha.cases.models import (
@@ -139,7 +140,12 @@ class World:
 
 @pytest.fixture
 def world(db: None, hospital: Hospital, make_user: Callable[..., User]) -> World:
-    """Referrals, cases, activities, outcomes and notices with known figures (see the tests)."""
+    """Referrals, cases, activities, outcomes and notices with known figures (see the tests).
+
+    It empties the cache itself, so tests elsewhere that import it (tests/browser) never see
+    figures kept from before it was made.
+    """
+    cache.clear()
     hospital_a = hospital
     hospital_b = Hospital.objects.create(name="Other Vale Hospital", code="other-vale")
     Hospital.objects.create(name="Closed Moor Hospital", code="closed-moor", is_active=False)

@@ -8,6 +8,7 @@ import io
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
@@ -317,10 +318,32 @@ def add_more_of_everything(world, copies: int) -> None:
 def test_query_count_does_not_grow_with_the_data(
     verified_client, world, django_assert_max_num_queries, role
 ):
+    # Each time with nothing kept, so the figures are counted (see test_caching.py for
+    # the page served from the cache).
     client = verified_client(role)
     with django_assert_max_num_queries(QUERY_LIMIT):
         small = page_queries(client)
     add_more_of_everything(world, 30)
+    cache.clear()
     with django_assert_max_num_queries(QUERY_LIMIT):
         large = page_queries(client)
     assert large == small
+
+
+def test_the_filter_form_keeps_the_chosen_quarter_and_hospital(verified_client, world):
+    hospital = world.hospital_a.pk
+    html = verified_client(Role.MANAGER).get(f"{URL}?{Q1_2025}&hospital={hospital}").content
+    page = html.decode()
+    assert '<option value="2025-Q1" selected>' in page
+    assert f'<option value="{hospital}" selected>Testing Fields Hospital</option>' in page
+    assert page.count(" selected>") == 2
+    assert 'aria-describedby="id_quarter-hint"' in page
+
+
+def test_a_hospital_that_does_not_exist_is_marked_on_its_select(verified_client):
+    page = verified_client(Role.MANAGER).get(f"{URL}?{Q1_2025}&hospital=99999").content.decode()
+    assert (
+        '<select name="hospital" class="govuk-select govuk-select--error" id="id_hospital" '
+        'aria-describedby="id_hospital-error">'
+    ) in page
+    assert '<p id="id_hospital-error" class="govuk-error-message">' in page

@@ -1,0 +1,186 @@
+"""Keeping computed quarterly returns for a while, so that viewing one is cheap.
+
+Computing a return reads every referral, case, activity and notice of the period (about
+a quarter of a second on the full benchmark data); looking one up in Django's cache takes
+a fraction of a millisecond. The figures for a period are the same for everybody who sees
+the same kind of figures, so one computation serves every commissioner (suppressed
+figures) and another every manager (exact figures). The two kinds are always kept under
+different keys: a commissioner's entry has the small numbers taken out before it is
+stored, so it cannot hand exact figures to anyone.
+
+Only `QuarterlyReturn` objects are stored: counts, percentages and hospital names, never a
+row about a person.
+
+When nothing is cached and many people ask for the same return at once, the first to ask
+takes a short-lived lock (`cache.add`, which succeeds for one caller only) and computes it;
+the others wait briefly for the result instead of all computing it at the same time. If
+it does not appear in time (the first request failed, say), they compute it themselves.
+With the default per-process cache each web worker has its own copy and its own lock; a
+cache shared between workers (Redis or files, chosen by CACHE_URL) makes both shared.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from datetime import date, timedelta
+from enum import StrEnum
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from imha.reports.figures import QuarterlyReturn
+from imha.reports.periods import LONDON, ReportPeriod
+
+# Part of every key: raise it whenever QuarterlyReturn or anything it holds changes shape,
+# so a new release never unpickles an entry an older one stored.
+FORMAT_VERSION = 1
+KEY_PREFIX = f"imha:reports:quarterly:v{FORMAT_VERSION}"
+
+# How long computed figures are kept.
+#
+# While a period is still running, or has only just ended, its figures change as people
+# work: referrals are answered, the 3 working day clock of referrals received at the end of
+# the period runs out, hospitals' deadlines for telling patients (up to 10 working days)
+# pass, and late notes are typed up. Ten minutes keeps those figures close to live while
+# sparing the database when many people open the return at once.
+RECENT_PERIOD_SECONDS = 10 * 60
+# Within about three weeks of a period's end every deadline its figures depend on has
+# passed (10 working days over Christmas is 16 calendar days); four weeks leaves room for
+# the answers and notes typed up late. After that, what changes is the rare correction to
+# an old record, and an hour keeps it from going unseen for long (a manager can also
+# recalculate at once).
+SETTLED_PERIOD_SECONDS = 60 * 60
+SETTLES_AFTER = timedelta(days=28)
+
+# The stampede lock. It outlives any normal computation (well under a second alone, a few
+# seconds under heavy load) but expires by itself if the request holding it dies.
+LOCK_SECONDS = 30
+# How long a request waits for someone else's computation before doing its own, and how
+# often it looks.
+WAIT_SECONDS = 5.0
+POLL_SECONDS = 0.1
+
+
+class Audience(StrEnum):
+    """Which kind of figures a person sees; each kind is cached separately."""
+
+    EXACT = "exact"  # managers and administrators
+    SUPPRESSED = "suppressed"  # commissioners: small numbers hidden
+
+
+ComputeReturns = Callable[[], Mapping[Audience, QuarterlyReturn]]
+
+
+def lifetime_seconds(period: ReportPeriod, today: date) -> int:
+    """How long figures for `period`, computed on `today`, are kept."""
+    if period.last_day + SETTLES_AFTER < today:
+        return SETTLED_PERIOD_SECONDS
+    return RECENT_PERIOD_SECONDS
+
+
+def lifetime_of(report: QuarterlyReturn) -> int:
+    """How long a return is kept, judged on the day it was computed."""
+    return lifetime_seconds(report.period, timezone.localtime(report.generated_at, LONDON).date())
+
+
+def in_words(seconds: int) -> str:
+    """A lifetime for people: "10 minutes", "1 hour"."""
+    hours, rest = divmod(seconds, 3600)
+    if hours and not rest:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    minutes = seconds // 60
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def _scope_part(period: ReportPeriod, hospital_id: int | None) -> str:
+    area = "all" if hospital_id is None else f"hospital-{hospital_id}"
+    return f"{period.first_day.isoformat()}:{period.last_day.isoformat()}:{area}"
+
+
+def figures_key(period: ReportPeriod, hospital_id: int | None, audience: Audience) -> str:
+    """The key of one audience's figures for a period and area.
+
+    A quarter and a custom range with the same days share an entry: the figures are the
+    same, and the caller puts back the period's own name.
+    """
+    return f"{KEY_PREFIX}:figures:{_scope_part(period, hospital_id)}:{audience.value}"
+
+
+def lock_key(period: ReportPeriod, hospital_id: int | None) -> str:
+    return f"{KEY_PREFIX}:lock:{_scope_part(period, hospital_id)}"
+
+
+def store(
+    period: ReportPeriod, hospital_id: int | None, returns: Mapping[Audience, QuarterlyReturn]
+) -> None:
+    """Keep freshly computed returns, one entry per audience."""
+    if not returns:
+        return
+    # Every audience's return comes from the same count, so they share a lifetime.
+    lifetime = lifetime_of(next(iter(returns.values())))
+    cache.set_many(
+        {figures_key(period, hospital_id, audience): r for audience, r in returns.items()},
+        timeout=lifetime,
+    )
+
+
+def cached(
+    period: ReportPeriod, hospital_id: int | None, audience: Audience
+) -> QuarterlyReturn | None:
+    report = cache.get(figures_key(period, hospital_id, audience))
+    return report if isinstance(report, QuarterlyReturn) else None
+
+
+def get_or_compute(
+    period: ReportPeriod,
+    hospital_id: int | None,
+    audience: Audience,
+    compute: ComputeReturns,
+) -> QuarterlyReturn:
+    """The cached figures for this audience, computing (and keeping) them if there are none.
+
+    `compute` returns the figures for every audience from one pass over the data, and all
+    of them are kept, so the other audience's next view is a cache hit too.
+    """
+    report = cached(period, hospital_id, audience)
+    if report is not None:
+        return report
+    lock = lock_key(period, hospital_id)
+    if cache.add(lock, "computing", timeout=LOCK_SECONDS):
+        try:
+            return _compute_and_store(period, hospital_id, audience, compute)
+        finally:
+            cache.delete(lock)
+    report = _wait_for(period, hospital_id, audience)
+    if report is not None:
+        return report
+    # The other computation has not finished in time; better a second computation than a
+    # page that never loads.
+    return _compute_and_store(period, hospital_id, audience, compute)
+
+
+def _compute_and_store(
+    period: ReportPeriod, hospital_id: int | None, audience: Audience, compute: ComputeReturns
+) -> QuarterlyReturn:
+    returns = compute()
+    store(period, hospital_id, returns)
+    return returns[audience]
+
+
+def _wait_for(
+    period: ReportPeriod, hospital_id: int | None, audience: Audience
+) -> QuarterlyReturn | None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    lock = lock_key(period, hospital_id)
+    while time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        # The lock is looked at before the figures: figures stored just before the lock was
+        # let go are then still found.
+        still_computing = cache.get(lock) is not None
+        report = cached(period, hospital_id, audience)
+        if report is not None:
+            return report
+        if not still_computing:
+            return None  # the computation ended without storing anything: stop waiting
+    return None
