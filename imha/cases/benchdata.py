@@ -3,7 +3,8 @@ many activities. Called by `manage.py bench_data` (see imha/core/management/comm
 
 Rows are made with bulk_create in batches, skipping services and the audit log: this is
 volume for measuring pages, not a record of anything that happened. Names are plainly
-fictional ("Bench Client 123").
+fictional ("Bench Client 123"). The open cases' statutory dates are stored as the
+services would store them (`stored_deadlines.rebuild`, a few queries a batch).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from imha.accounts.models import Role, User
+from imha.cases import stored_deadlines
 from imha.cases.matching import normalised_name
 from imha.cases.models import (
+    ACTIVE_STATUSES,
     Activity,
     ActivityKind,
     Case,
@@ -95,6 +98,9 @@ def generate(*, clients: int, activities: int, staff: dict[str, list[User]]) -> 
                 for case in cases
             ),
             batch_size=BATCH,
+        )
+        stored_deadlines.rebuild(
+            [case.pk for case in cases if case.status in ACTIVE_STATUSES], today=today
         )
         case_refs.extend((case.pk, case.allocated_advocate_id) for case in cases)
     if not case_refs:

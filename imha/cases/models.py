@@ -306,15 +306,25 @@ class Case(models.Model):
     )
     allocated_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The last day the case's `CaseDeadline` rows are complete to; caseloads work out any
+    # later dates live. Empty for closed cases, which keep no stored dates.
+    deadlines_stored_until = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-opened_at"]
         indexes = [
-            models.Index(fields=["status", "opened_at"]),
-            # The full case list is newest first across every status.
-            models.Index(fields=["opened_at"]),
+            # Case lists are newest first, with the ID to break ties, so a page is read
+            # straight from an index in order and deep pages skip index entries only.
+            models.Index(fields=["status", "opened_at", "id"], name="case_status_newest"),
+            models.Index(fields=["opened_at", "id"], name="case_newest"),
             models.Index(fields=["allocated_advocate", "status"]),
             models.Index(fields=["status", "closed_at"]),
+            # The allocation queue: the few active cases with nobody allocated, oldest first.
+            models.Index(
+                fields=["opened_at", "id"],
+                condition=Q(allocated_advocate__isnull=True, status__in=["open", "on_hold"]),
+                name="case_waiting_oldest_first",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -399,11 +409,50 @@ class LegalStatusPeriod(models.Model):
     def is_current(self) -> bool:
         return self.ended_on is None or self.ended_on >= timezone.localdate()
 
-    @property
-    def start_moment(self) -> date | datetime:
-        if self.started_at_time is None:
-            return self.started_on
-        return datetime.combine(self.started_on, self.started_at_time)
+
+class DeadlinePoint(models.TextChoices):
+    """Values of `imha.cases.deadlines.EventPoint`, for the database."""
+
+    DATE = "date", "Date"
+    OPENS = "opens", "Window opens"
+    CLOSES = "closes", "Window closes"
+
+
+class CaseDeadline(models.Model):
+    """One statutory date of an open or on-hold case, from the rules engine, kept so a
+    caseload lists the next 14 days with one indexed query rather than running the engine
+    for every case on every view.
+
+    Derived data: `imha.cases.stored_deadlines.rebuild` rewrites a case's rows whenever its
+    current legal status, the person's date of birth or the case's status changes, and
+    `manage.py rebuild_case_deadlines` rewrites them all (after a rules-engine change). Rows
+    run from the day they were written to `Case.deadlines_stored_until`.
+    """
+
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        related_name="stored_deadlines",
+        # The (case, due_on) index below serves lookups by case alone as well.
+        db_index=False,
+    )
+    # The legal status period the date comes from.
+    period = models.ForeignKey(
+        LegalStatusPeriod, on_delete=models.CASCADE, related_name="stored_deadlines"
+    )
+    due_on = models.DateField()
+    # An `imha.law.ItemKind` value, such as "expiry" or "tribunal_window".
+    kind = models.CharField(max_length=40)
+    point = models.CharField(max_length=10, choices=DeadlinePoint.choices)
+    # For the end of a later period: listed only once that period has begun.
+    shown_from = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "case_id", "id"]
+        indexes = [models.Index(fields=["case", "due_on"], name="case_deadline_by_day")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.point} on {self.due_on}"
 
 
 class IssueTopic(models.TextChoices):
@@ -533,6 +582,14 @@ class Activity(models.Model):
         indexes = [
             models.Index(fields=["advocate", "occurs_on"]),
             models.Index(fields=["case", "occurs_on"]),
+            # The quarterly return counts a period's activities by kind and time; with these
+            # columns in the index PostgreSQL answers from the index alone (SQLite ignores
+            # INCLUDE and still uses the date).
+            models.Index(
+                fields=["occurs_on"],
+                include=["kind", "duration_minutes", "case"],
+                name="activity_by_day_for_reports",
+            ),
         ]
 
     def __str__(self) -> str:

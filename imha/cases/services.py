@@ -19,9 +19,11 @@ from django.utils import timezone
 from imha.accounts.models import Role, User
 from imha.audit import services as audit
 from imha.audit.models import AuditAction
+from imha.cases import deadlines, stored_deadlines
 from imha.cases.attachments import check_attachment
 from imha.cases.matching import normalised_name
 from imha.cases.models import (
+    ACTIVE_STATUSES,
     Activity,
     Attachment,
     CalendarFeed,
@@ -71,6 +73,12 @@ def _apply(instance: Any, fields: dict[str, Any], allowed: tuple[str, ...]) -> l
 
 
 # --- clients and cases opened from referrals ------------------------------------------------
+
+
+def _nothing_to_store_until() -> date:
+    # A new case has no legal status period, so no statutory dates: its (empty) stored
+    # dates are complete, and caseloads need not work them out live.
+    return stored_deadlines.stored_until(deadlines.local_today())
 
 
 def client_for_referral(referral: Referral) -> tuple[Client, bool]:
@@ -142,6 +150,7 @@ def open_case_from_referral(
         ward=referral.ward,
         community_location="" if referral.hospital_id else referral.location_details,
         legal_status_code=referral.legal_status_code,
+        deadlines_stored_until=_nothing_to_store_until(),
     )
     topics = [code for code in referral.help_with if code in IssueTopic.values]
     CaseIssue.objects.bulk_create(
@@ -169,7 +178,12 @@ def open_case_for_client(
     *, client: Client, actor: User, request: HttpRequest | None = None
 ) -> Case:
     """A new period of advocacy for someone the service has supported before."""
-    case = Case.objects.create(client=client, status=CaseStatus.OPEN, opened_at=timezone.now())
+    case = Case.objects.create(
+        client=client,
+        status=CaseStatus.OPEN,
+        opened_at=timezone.now(),
+        deadlines_stored_until=_nothing_to_store_until(),
+    )
     if actor.role == Role.ADVOCATE:
         case.allocated_advocate = actor
         case.allocated_at = case.opened_at
@@ -210,6 +224,11 @@ def update_client(
     changed = _apply(client, fields, CLIENT_FIELDS)
     if changed:
         client.save(update_fields=changed)
+        if "date_of_birth" in changed:
+            # The hospital managers' reference comes sooner for someone under 18.
+            stored_deadlines.rebuild(
+                client.cases.filter(status__in=ACTIVE_STATUSES).values_list("pk", flat=True)
+            )
         _record(
             actor,
             AuditAction.UPDATE,
@@ -303,6 +322,8 @@ def close_case(
     current.closure_note = note
     current.age_band_at_closure = current.client.age_band_on(timezone.localdate(now))
     current.save()
+    # A closed case is on nobody's caseload, so its stored dates go.
+    stored_deadlines.rebuild([current.pk])
     _record(
         actor, AuditAction.UPDATE, "case", current.pk, f"Case {current.reference} closed", request
     )
@@ -342,6 +363,7 @@ def add_legal_status_period(
             earlier.ended_on = period.started_on - timedelta(days=1)
             earlier.save(update_fields=["ended_on"])
     _sync_case_status_code(current)
+    stored_deadlines.rebuild([current.pk])
     _record(
         actor,
         AuditAction.CREATE,
@@ -362,6 +384,7 @@ def end_legal_status_period(
     period.ended_on = ended_on
     period.save(update_fields=["ended_on"])
     _sync_case_status_code(period.case)
+    stored_deadlines.rebuild([period.case_id])
     _record(
         actor,
         AuditAction.UPDATE,

@@ -85,8 +85,9 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 FORMAT_VERSION = 1
 
 # Fields that are a technical copy of something already in the export, or a random value
-# with no meaning to the person; listing them would only confuse.
-_NOT_EXPORTED = {"normalised_name", "submission_token"}
+# with no meaning to the person; listing them would only confuse. (The stored statutory
+# dates, `CaseDeadline`, are likewise worked out from the legal status periods exported.)
+_NOT_EXPORTED = {"normalised_name", "submission_token", "deadlines_stored_until"}
 
 # Stored lists of codes, turned into value and label pairs like every other coded answer.
 _CODE_LISTS: dict[str, type[models.TextChoices]] = {

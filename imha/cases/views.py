@@ -9,7 +9,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from imha.accounts.models import Role, User
-from imha.cases import calendar, selectors, services, subject_access
+from imha.cases import calendar, paging, selectors, services, subject_access
 from imha.cases.attachments import CONTENT_TYPES
 from imha.cases.deadlines import local_today
 from imha.cases.forms import (
@@ -105,21 +106,51 @@ def case_url(case: Case) -> str:
     return reverse("cases:case_detail", args=[case.pk])
 
 
+def requested_page(request: HttpRequest, paginator: Paginator) -> Page:
+    """The page asked for in `?page=`. A page that is not a number, or does not exist (a
+    bookmark from when there were more cases), shows the nearest real page with a note
+    saying so, rather than an error."""
+    raw = request.GET.get("page")
+    if raw is None:
+        return paginator.page(1)
+    try:
+        return paginator.page(raw)
+    except PageNotAnInteger:
+        messages.info(request, "Page numbers are whole numbers, so this is page 1.")
+        return paginator.page(1)
+    except EmptyPage:
+        # The paginator has read it as a whole number, just not one of its pages.
+        asked = int(raw)
+        last = paginator.num_pages
+        if asked < 1:
+            nearest, where = 1, "page 1"
+        elif last > 1:
+            nearest, where = last, f"page {last}, the last page"
+        else:
+            nearest, where = 1, "the only page"
+        messages.info(request, f"There is no page {asked}, so this is {where}.")
+        return paginator.page(nearest)
+
+
 # --- lists ------------------------------------------------------------------------------------
 
 
-@require_GET
-@staff_required(*CAN_VIEW)
-def my_caseload(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
+def caseload_page(
+    request: HttpRequest, cases: QuerySet[Case], context: dict[str, Any]
+) -> HttpResponse:
     today = local_today()
+    caseload = selectors.caseload(cases, today)
+    page = requested_page(request, Paginator(caseload.cases, CASES_PER_PAGE))
     return render(
         request,
+        # In imha/cases/templates. It replaces imha/templates/cases/caseload.html, which
+        # had no page links and is no longer used.
         "cases/caseload.html",
         {
-            "heading": "My cases" if user.role == Role.INTAKE else "My caseload",
-            "caseload": selectors.caseload(selectors.my_cases(user), today),
-            "current": "mine",
+            **context,
+            "caseload": caseload,
+            "page": page,
+            "page_links": paging.page_links(page),
             "today": today,
             "days": selectors.UPCOMING_DAYS,
         },
@@ -127,22 +158,28 @@ def my_caseload(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@staff_required(*CAN_VIEW)
+def my_caseload(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    return caseload_page(
+        request,
+        selectors.my_cases(user),
+        {"heading": "My cases" if user.role == Role.INTAKE else "My caseload", "current": "mine"},
+    )
+
+
+@require_GET
 @staff_required(*CAN_WORK)
 def team_caseload(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    today = local_today()
-    heading = f"{user.team} cases" if user.team_id else "Team cases"
-    return render(
+    return caseload_page(
         request,
-        "cases/caseload.html",
+        selectors.team_cases(user),
         {
-            "heading": heading,
-            "caseload": selectors.caseload(selectors.team_cases(user), today),
+            "heading": f"{user.team} cases" if user.team_id else "Team cases",
             "current": "team",
             "show_advocate": True,
             "no_team": user.team_id is None,
-            "today": today,
-            "days": selectors.UPCOMING_DAYS,
         },
     )
 
@@ -152,8 +189,8 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
 def case_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     status = request.GET.get("status") or None
-    paginator = Paginator(selectors.case_list(user, status), CASES_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    paginator = paging.KeysFirstPaginator(selectors.case_list(user, status), CASES_PER_PAGE)
+    page = requested_page(request, paginator)
     return render(
         request,
         "cases/case_list.html",

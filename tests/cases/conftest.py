@@ -23,7 +23,10 @@ FIXED_TODAY = date(2026, 11, 25)
 
 @pytest.fixture
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> date:
+    """Fix the day for the pages and for the services that store statutory dates, which
+    store them from the day they are written."""
     monkeypatch.setattr("imha.cases.views.local_today", lambda: FIXED_TODAY)
+    monkeypatch.setattr("imha.cases.deadlines.local_today", lambda: FIXED_TODAY)
     return FIXED_TODAY
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from imha.accounts.models import Role, User
-from imha.cases import benchdata
+from imha.cases import benchdata, stored_deadlines
 from imha.cases.demo import DEMO_CASES, DEMO_TEAM, load_demo_cases
-from imha.cases.models import Activity, Case, Client, LegalStatusPeriod
+from imha.cases.models import Activity, Case, CaseDeadline, Client, LegalStatusPeriod
 from imha.core.demo import load_demo_data
 from imha.hospitals.demo import load_demo_hospital_data
 
@@ -45,3 +45,23 @@ def test_benchmark_data_is_generated_in_bulk(make_user):
         a.pk for a in advocates
     }
     assert all(path.startswith("/staff/cases/") for _, path, _ in benchdata.STAFF_PAGES)
+
+
+def test_benchmark_open_cases_have_their_statutory_dates_stored(make_user):
+    advocates = [make_user(Role.ADVOCATE, f"bench-advocate-{n}") for n in range(2)]
+    # Enough cases that some are open (8% are).
+    benchdata.generate(clients=300, activities=10, staff={Role.ADVOCATE.value: advocates})
+    open_cases = Case.objects.filter(status="open")
+    assert open_cases.exists()
+    assert not open_cases.filter(deadlines_stored_until=None).exists()
+    assert not Case.objects.filter(status="closed").exclude(deadlines_stored_until=None).exists()
+    assert not CaseDeadline.objects.filter(case__status="closed").exists()
+
+    def rows() -> list[tuple]:
+        return sorted(CaseDeadline.objects.values_list("case_id", "due_on", "kind", "point"))
+
+    made = rows()
+    assert made
+    # Exactly what the services would have stored.
+    stored_deadlines.rebuild(open_cases.values_list("pk", flat=True))
+    assert rows() == made

@@ -1,7 +1,9 @@
-"""Caseload and allocation pages cost the same number of queries for 3 cases or 30."""
+"""Caseload, case list and allocation pages cost the same number of queries for 3 cases
+or 60 (more than a page)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -9,7 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from imha.cases import services
-from imha.cases.models import ActivityKind
+from imha.cases.models import ActivityKind, Case
+from imha.cases.views import CASES_PER_PAGE
 from tests.cases.conftest import FIXED_TODAY
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +20,9 @@ pytestmark = pytest.mark.django_db
 # Session, user and device lookups, the audit-free page itself and its few selects.
 CASELOAD_MAX_QUERIES = 12
 ALLOCATION_MAX_QUERIES = 10
+CASE_LIST_MAX_QUERIES = 10
+# More than one page of cases.
+MANY = CASES_PER_PAGE + 10
 
 
 def add_cases(staff, make_case, count: int, *, allocated: bool) -> None:
@@ -54,10 +60,26 @@ def test_caseload_query_count_does_not_grow(
     client = sign_in(staff["ada"])
     add_cases(staff, make_case, 3, allocated=True)
     small = count_queries(client, "/staff/cases/mine/")
-    add_cases(staff, make_case, 27, allocated=True)
+    add_cases(staff, make_case, MANY - 3, allocated=True)
     with django_assert_max_num_queries(CASELOAD_MAX_QUERIES):
         response = client.get("/staff/cases/mine/")
-    assert response.content.count(b"Person") >= 30
+    # Every case's ward round, and one page of the cases themselves.
+    assert response.content.count(b"Ward round") == MANY
+    assert len(re.findall(rb">Person\d+ ", response.content)) >= MANY + CASES_PER_PAGE
+    assert count_queries(client, "/staff/cases/mine/") == small
+    assert count_queries(client, "/staff/cases/mine/?page=2") == small
+
+
+def test_caseload_with_dates_worked_out_live_costs_the_same_for_more_cases(
+    staff, make_case, sign_in, fixed_today
+):
+    client = sign_in(staff["ada"])
+    add_cases(staff, make_case, 3, allocated=True)
+    # As if the stored dates had run out for every case: they are all worked out live.
+    Case.objects.update(deadlines_stored_until=None)
+    small = count_queries(client, "/staff/cases/mine/")
+    add_cases(staff, make_case, 27, allocated=True)
+    Case.objects.update(deadlines_stored_until=None)
     assert count_queries(client, "/staff/cases/mine/") == small
 
 
@@ -65,8 +87,23 @@ def test_team_page_query_count_does_not_grow(staff, make_case, sign_in, fixed_to
     client = sign_in(staff["nia"])
     add_cases(staff, make_case, 3, allocated=True)
     small = count_queries(client, "/staff/cases/team/")
-    add_cases(staff, make_case, 27, allocated=True)
+    add_cases(staff, make_case, MANY - 3, allocated=True)
     assert count_queries(client, "/staff/cases/team/") == small
+
+
+@pytest.mark.parametrize("who", ["manager", "ada"])
+def test_case_list_query_count_does_not_grow(
+    who, staff, make_case, sign_in, django_assert_max_num_queries
+):
+    client = sign_in(staff[who])
+    add_cases(staff, make_case, 3, allocated=True)
+    small = count_queries(client, "/staff/cases/")
+    add_cases(staff, make_case, MANY - 3, allocated=True)
+    with django_assert_max_num_queries(CASE_LIST_MAX_QUERIES):
+        response = client.get("/staff/cases/")
+    assert len(re.findall(rb">Person\d+ ", response.content)) == CASES_PER_PAGE
+    assert count_queries(client, "/staff/cases/") == small
+    assert count_queries(client, "/staff/cases/?page=2&status=open") == small
 
 
 def test_allocation_query_count_does_not_grow(

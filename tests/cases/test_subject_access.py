@@ -255,6 +255,8 @@ def test_the_export_holds_data_from_every_source(setting, sign_in):
 
     [case] = data["cases"]
     assert case["reference"] == setting.case.reference
+    # Bookkeeping for the stored statutory dates, which mean nothing to the person.
+    assert "deadlines_stored_until" not in case
     assert case["allocated_advocate"] == {
         "name": "Ada",
         "role": {"value": "advocate", "label": "Advocate"},
