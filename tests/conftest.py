@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -86,6 +86,20 @@ def verified_client(
 def fast_password_hashing(settings) -> None:
     # The production hasher is slow on purpose; tests only need hashing to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Each test starts and ends with nothing cached.
+
+    The cache (computed figures, for example) lives in the process, outside the test
+    database's rollback: without this, one test's cached values would be served to the next.
+    """
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

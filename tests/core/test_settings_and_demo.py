@@ -77,7 +77,6 @@ def test_env_bool_reads_common_spellings(monkeypatch, raw, expected):
     assert result is (default if expected is None else expected)
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("url", "backend", "location"),
     [
@@ -112,6 +111,7 @@ def test_an_unknown_cache_url_stops_start_up_with_a_message(url):
         cache_from_url(url)
 
 
+@pytest.mark.django_db
 def test_demo_data_loads_twice_without_duplicates(settings):
     settings.DEBUG = True
     call_command("load_demo")
