@@ -130,7 +130,7 @@ def test_a_search_is_itself_recorded(verified_client):
 
 
 def test_the_csv_holds_the_matching_entries_safely(verified_client):
-    entry(actor_username="kit", summary="=HYPERLINK(\"http://example.org\")", object_id="5")
+    entry(actor_username="kit", summary='=HYPERLINK("http://example.org")', object_id="5")
     entry(actor_username="lee", summary="Not wanted")
     response = verified_client(Role.MANAGER).get(URL + "export.csv", {"person": "kit"})
     assert response.status_code == 200
