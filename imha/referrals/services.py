@@ -149,7 +149,10 @@ def referral_fields_from_answers(answers: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-@transaction.atomic
+# No savepoint: every caller that recovers from an error (a duplicate submission token, say)
+# wraps this call in its own atomic block, and the savepoint would cost two extra round trips
+# on every referral.
+@transaction.atomic(savepoint=False)
 def create_referral(
     *,
     fields: dict[str, Any],
@@ -205,7 +208,12 @@ def create_referral(
     )
     if submission_token:
         referral.submission_token = submission_token
-    referral.full_clean(exclude=["submission_token", "reference", "hospital"])
+    # Field checks only: the two check constraints concern decisions and responses, which a
+    # new referral cannot have yet, and the database enforces them anyway. Checking them here
+    # would cost four queries per referral.
+    referral.full_clean(
+        exclude=["submission_token", "reference", "hospital"], validate_constraints=False
+    )
     referral.save()
     audit.record(
         actor=recorded_by,
@@ -216,7 +224,14 @@ def create_referral(
         request=request,
     )
     if referral.acknowledgement_address:
-        queue_email(referral, EmailKind.ACKNOWLEDGEMENT, referral.acknowledgement_address)
+        # The referral was stored a moment ago, so it cannot owe this email already: create
+        # the row outright rather than look for it first.
+        acknowledgement = OutgoingEmail.objects.create(
+            referral=referral,
+            kind=EmailKind.ACKNOWLEDGEMENT,
+            recipient=referral.acknowledgement_address,
+        )
+        enqueue_send_after_commit(acknowledgement)
     return referral
 
 
