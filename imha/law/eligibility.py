@@ -9,7 +9,7 @@ because the public referral form must never turn someone away on a technicality.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from .errors import LawInputError
@@ -313,6 +313,20 @@ def assess(circumstances: Circumstances) -> Decision:
         raise LawInputError("age", "must be a whole number of years between 0 and 130")
     status = circumstances.status
     if status is None or status.strip().lower() in UNKNOWN_STATUS_VALUES:
+        # The s57 and under-18 ECT routes (England s130C(3); in Wales the route docs/law.md
+        # describes for informal people outside hospital) are open to anyone, whatever their
+        # legal status, so they settle the question even when the status is not known.
+        via_treatment = _treatment_route(
+            circumstances,
+            lookup("informal"),
+            *(
+                (Category.INFORMAL_S57, Category.INFORMAL_UNDER18_S58A)
+                if circumstances.jurisdiction is Jurisdiction.ENGLAND
+                else (Category.WALES_COMPULSORY, Category.WALES_COMPULSORY)
+            ),
+        )
+        if via_treatment is not None and via_treatment.qualifies:
+            return replace(via_treatment, status=None)
         return _unclear(
             circumstances,
             None,

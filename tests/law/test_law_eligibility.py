@@ -126,6 +126,44 @@ def test_unknown_status_is_unclear_but_never_turned_away(status, jurisdiction) -
     assert decision.referrers
 
 
+@pytest.mark.parametrize(
+    ("jurisdiction", "treatment", "age", "category"),
+    [
+        (ENGLAND, Treatment.S57, None, Category.INFORMAL_S57),
+        (ENGLAND, Treatment.S58A, 16, Category.INFORMAL_UNDER18_S58A),
+        (WALES, Treatment.S57, 40, Category.WALES_COMPULSORY),
+        (WALES, Treatment.S58A, 12, Category.WALES_COMPULSORY),
+    ],
+)
+def test_a_treatment_route_settles_an_unknown_status(jurisdiction, treatment, age, category):
+    decision = assess(
+        Circumstances(
+            jurisdiction=jurisdiction,
+            status="dont_know",
+            treatment_under_consideration=treatment,
+            age=age,
+        )
+    )
+    assert decision.category is category
+    assert decision.qualifies
+    # The route does not tell us the person's status, so none is claimed.
+    assert decision.status is None
+    assert decision.duty_to_inform is not None
+
+
+@pytest.mark.parametrize(
+    ("treatment", "age"), [(Treatment.S58A, 30), (Treatment.S58A, None), (Treatment.S58, 12)]
+)
+def test_an_unknown_status_stays_unclear_when_no_treatment_route_applies(treatment, age):
+    decision = assess(
+        Circumstances(
+            jurisdiction=ENGLAND, status=None, treatment_under_consideration=treatment, age=age
+        )
+    )
+    assert decision.category is Category.UNCLEAR
+    assert decision.status is None
+
+
 def test_unrecognised_code_is_an_input_error() -> None:
     with pytest.raises(UnknownSectionError):
         assess(england("s99"))

@@ -162,15 +162,27 @@ PATHS = {
         YES,
         Circumstances(ENGLAND, "informal", None, Treatment.S57, in_hospital=True),
     ),
+    # Brain surgery (or ECT under 18) qualifies anyone, so someone unsure of their status is
+    # asked about treatment before being told "we need to talk to you".
     "does not know the situation": (
-        [("where", "england"), ("situation", "dont-know")],
+        [("where", "england"), ("situation", "dont-know"), ("treatment", "neither")],
         UNCLEAR,
         Circumstances(ENGLAND, "dont_know"),
     ),
     "detained but does not know the section": (
-        [("where", "england"), ("situation", "detained"), ("section", "dont-know")],
+        [
+            ("where", "england"),
+            ("situation", "detained"),
+            ("section", "dont-know"),
+            ("treatment", "dont-know"),
+        ],
         UNCLEAR,
         Circumstances(ENGLAND, "dont_know"),
+    ),
+    "does not know the situation, brain surgery discussed": (
+        [("where", "england"), ("situation", "dont-know"), ("treatment", "brain-surgery")],
+        YES,
+        Circumstances(ENGLAND, "dont_know", treatment_under_consideration=Treatment.S57),
     ),
     "section 4 with a second doctor in England": (
         [
