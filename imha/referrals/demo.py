@@ -1,4 +1,5 @@
-"""Fictional referrals for the demo, one in each state the inbox shows.
+"""Fictional referrals for the demo, one in each state the inbox shows, and one that
+qualifies only through the treatment being considered.
 
 `load_demo_referrals()` is meant to run after the demo hospitals and logins exist (see
 imha.core.demo). It goes through the real services, so deadlines, eligibility, flags and
@@ -10,7 +11,7 @@ nothing and demo references can never clash with real ones.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -32,6 +33,9 @@ class DemoReferral:
     outcome: str = ReferralStatus.NEW
     reason: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # For a person whose age matters: their birth date is worked out when the demo is
+    # loaded, so they are this age however long after this file was written it runs.
+    age_in_years: int | None = None
 
 
 BASE_ANSWERS: dict[str, Any] = {
@@ -154,6 +158,25 @@ DEMO_REFERRALS = [
         outcome=ReferralStatus.DECLINED,
         reason="Lives outside Exampleshire; passed to their local advocacy service.",
     ),
+    # An informal patient who qualifies only because ECT is being considered and they are
+    # under 18 (s130C(3)), so the demo shows that route.
+    DemoReferral(
+        "RDEMO-0008",
+        {
+            "referrer_type": "other_professional",
+            "referrer_name": "Ash Imaginary",
+            "referrer_role": "Ward nurse",
+            "first_name": "Riley",
+            "last_name": "Pretend",
+            "ward": "Elm Ward (young people)",
+            "legal_status_answer": "informal",
+            "treatment_considered": "ect",
+            "help_with": ["treatment"],
+            **PROFESSIONAL,
+        },
+        hours_ago=5,
+        age_in_years=16,
+    ),
 ]
 
 
@@ -178,10 +201,15 @@ def load_demo_referrals() -> list[str]:
         answers = {**BASE_ANSWERS, **demo.answers}
         code = answers["location"]
         answers["location"] = str(hospitals[code]) if code in hospitals else SOMEWHERE_ELSE
+        received_at = now - timedelta(hours=demo.hours_ago)
+        if demo.age_in_years is not None:
+            answers["date_of_birth"] = birth_date_for_age(
+                demo.age_in_years, timezone.localdate(received_at)
+            ).isoformat()
         referral = services.create_referral(
             fields=services.referral_fields_from_answers(answers),
             channel=demo.channel,
-            received_at=now - timedelta(hours=demo.hours_ago),
+            received_at=received_at,
             recorded_by=staff if demo.channel != Channel.ONLINE else None,
             reference=demo.reference,
         )
@@ -189,6 +217,15 @@ def load_demo_referrals() -> list[str]:
             apply_outcome(referral, demo, staff)
         created.append(demo.reference)
     return created
+
+
+def birth_date_for_age(age: int, on: date) -> date:
+    """A birth date that makes someone `age` on `on`, with their birthday well away from it."""
+    birthday_passed = on - timedelta(days=100)
+    try:
+        return birthday_passed.replace(year=birthday_passed.year - age)
+    except ValueError:  # 29 February in a year without one
+        return birthday_passed.replace(year=birthday_passed.year - age, day=28)
 
 
 def apply_outcome(referral: Referral, demo: DemoReferral, staff: User) -> None:

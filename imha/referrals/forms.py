@@ -24,6 +24,7 @@ from imha.referrals.models import (
     LegalStatusAnswer,
     ReferrerType,
     ResponseMethod,
+    TreatmentAnswer,
     YesNo,
 )
 
@@ -214,6 +215,42 @@ class LegalStatusForm(QuestionForm):
             )
 
 
+# The legal status answers after which we ask about treatment. Anyone detained already
+# qualifies, so the answer could not change anything for them. "I do not know" is included:
+# many people who do not know their section are not on one, and if doctors are considering
+# brain surgery (or ECT for someone under 18) the person qualifies whatever their status,
+# so staff need to know. The question has its own "I do not know" answer, so nobody is
+# held up by it.
+ASKS_ABOUT_TREATMENT = frozenset({LegalStatusAnswer.INFORMAL, LegalStatusAnswer.DONT_KNOW})
+
+
+def asks_about_treatment(answers: dict[str, Any]) -> bool:
+    """True when the answers so far make the treatment question apply."""
+    return answers.get("legal_status_answer") in ASKS_ABOUT_TREATMENT
+
+
+class TreatmentForm(QuestionForm):
+    question_field = "treatment_considered"
+    treatment_considered = fields.radios(
+        "Are doctors thinking about giving them one of these treatments?",
+        TreatmentAnswer.choices,
+        required_message="Select whether doctors are thinking about one of these treatments, "
+        "or select I do not know",
+        help_text="Some treatments mean a person can have an advocate even if they are not on "
+        "a section. Brain surgery for a mental health condition is very rare. A hormone implant "
+        "to reduce sex drive is a small implant put under the skin. ECT (electroconvulsive "
+        "therapy) passes a small electric current through the brain while the person is asleep "
+        "under an anaesthetic. It is fine not to know.",
+    )
+    self_wording = {
+        "treatment_considered": (
+            "Are doctors thinking about giving you one of these treatments?",
+            "Select whether doctors are thinking about one of these treatments, or select "
+            "I do not know",
+        )
+    }
+
+
 class HelpForm(QuestionForm):
     question_field = "help_with"
     help_with = fields.checkboxes(
@@ -350,6 +387,19 @@ class ReceivedForm(forms.Form):
     )
 
 
+# The same answers in the words intake staff use.
+STAFF_TREATMENT_CHOICES = [
+    (
+        TreatmentAnswer.S57,
+        "Section 57 treatment: neurosurgery for mental disorder, or a surgical hormone "
+        "implant to reduce male sex drive",
+    ),
+    (TreatmentAnswer.ECT, "ECT (section 58A treatment)"),
+    (TreatmentAnswer.NEITHER, "Neither"),
+    (TreatmentAnswer.DONT_KNOW, "Not known"),
+]
+
+
 class StaffReferralForm(
     ReceivedForm,
     WhoIsReferringForm,
@@ -357,6 +407,7 @@ class StaffReferralForm(
     PersonForm,
     WhereForm,
     LegalStatusForm,
+    TreatmentForm,
     HelpForm,
     CommunicationForm,
     ConsentForm,
@@ -376,7 +427,10 @@ class StaffReferralForm(
         ("Who is referring", ["referrer_type", *ReferrerDetailsForm.base_fields]),
         ("The person", list(PersonForm.base_fields)),
         ("Where they are", ["location", "location_details", "ward"]),
-        ("Mental Health Act status", ["legal_status_answer", "legal_status_other"]),
+        (
+            "Mental Health Act status",
+            ["legal_status_answer", "legal_status_other", "treatment_considered"],
+        ),
         ("Help wanted", list(HelpForm.base_fields)),
         ("Communication", list(CommunicationForm.base_fields)),
         ("Consent and contact", ["consent", *ContactForm.base_fields]),
@@ -394,6 +448,17 @@ class StaffReferralForm(
         self.fields["referrer_type"].label = "Who made the referral?"
         self.fields["location"].label = "Where are they now?"
         self.fields["consent"].help_text = "Not needed when the person referred themself."
+        # Optional here: intake staff often will not know, and the answer only counts for
+        # people who are not detained (see services.referral_fields_from_answers).
+        treatment = cast(forms.ChoiceField, self.fields["treatment_considered"])
+        treatment.required = False
+        treatment.label = "Are doctors considering one of these treatments?"
+        treatment.choices = STAFF_TREATMENT_CHOICES
+        treatment.help_text = (
+            "Only for people who are not detained, or whose section is not known. Informal "
+            "patients qualify for an IMHA when section 57 treatment is being considered, or "
+            "ECT if they are under 18. Ignored if you choose a section above."
+        )
         self.fields["referrer_name"].label = "Referrer's full name"
         self.fields["referrer_role"].label = "Referrer's relationship or job title"
         self.fields[

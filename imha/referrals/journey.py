@@ -3,12 +3,14 @@
 Answers live in the visitor's session until they send the referral, so going back, changing
 an answer or fixing an error never loses what they typed, and the pages work without
 JavaScript. Some pages only apply to some referrers (someone referring themself is not asked
-for "your details" or for the person's consent).
+for "your details" or for the person's consent), and some only after certain answers (the
+treatment question only for people who are not detained).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -25,8 +27,10 @@ from imha.referrals.forms import (
     PersonForm,
     QuestionForm,
     ReferrerDetailsForm,
+    TreatmentForm,
     WhereForm,
     WhoIsReferringForm,
+    asks_about_treatment,
 )
 from imha.referrals.models import ReferrerType
 
@@ -36,12 +40,26 @@ SENT_SESSION_KEY = "imha_referral_sent"
 
 @dataclass(frozen=True)
 class Step:
+    """One question page.
+
+    `condition`, when given, decides from the earlier answers whether the page is asked at
+    all. A page whose condition stops holding (an earlier answer was changed) has its
+    answers thrown away, so they can neither be sent nor shown; see `Journey.record`.
+    """
+
     slug: str
     form_class: type[QuestionForm]
     asked_of_self_referrers: bool = True
+    condition: Callable[[dict[str, Any]], bool] | None = None
 
     def applies(self, answers: dict[str, Any]) -> bool:
-        return self.asked_of_self_referrers or not is_self_referral(answers)
+        if not self.asked_of_self_referrers and is_self_referral(answers):
+            return False
+        return self.condition is None or self.condition(answers)
+
+    @property
+    def field_names(self) -> list[str]:
+        return list(self.form_class.base_fields)
 
 
 STEPS: tuple[Step, ...] = (
@@ -50,6 +68,7 @@ STEPS: tuple[Step, ...] = (
     Step("their-details", PersonForm),
     Step("where-they-are", WhereForm),
     Step("mental-health-act", LegalStatusForm),
+    Step("treatment", TreatmentForm, condition=asks_about_treatment),
     Step("help-wanted", HelpForm),
     Step("communication", CommunicationForm),
     Step("consent", ConsentForm, asked_of_self_referrers=False),
@@ -87,7 +106,28 @@ class Journey:
         self.answers.update(answers)
         if step.slug not in self.completed:
             self.completed.append(step.slug)
+        self.forget_ruled_out()
         self.save()
+
+    def forget_ruled_out(self) -> None:
+        """Drop the answers to conditional pages that the answers now rule out.
+
+        Someone who says "informal", answers the treatment question, then goes back and
+        says "section 3" must not have the treatment answer sent or shown. The page is also
+        marked unanswered, so if a later change makes it apply again it is asked afresh
+        rather than bringing back an answer given about different circumstances.
+
+        Pages skipped only because someone refers themself keep their answers, as before:
+        those are the referrer's own details, which nobody wants to type twice, and the
+        services ignore them for self-referrals.
+        """
+        for step in STEPS:
+            if step.condition is None or step.condition(self.answers):
+                continue
+            for name in step.field_names:
+                self.answers.pop(name, None)
+            if step.slug in self.completed:
+                self.completed.remove(step.slug)
 
     def applicable_steps(self) -> list[Step]:
         return [step for step in STEPS if step.applies(self.answers)]
@@ -113,9 +153,7 @@ class Journey:
         return steps[index - 1] if index > 0 else None
 
     def form_for(self, step: Step, data: Any = None) -> QuestionForm:
-        initial = {
-            name: self.answers[name] for name in step.form_class.base_fields if name in self.answers
-        }
+        initial = {name: self.answers[name] for name in step.field_names if name in self.answers}
         return step.form_class(data, initial=initial, about_self=is_self_referral(self.answers))
 
 

@@ -70,6 +70,23 @@ class LegalStatusAnswer(models.TextChoices):
     DONT_KNOW = "dont_know", "I do not know"
 
 
+class TreatmentAnswer(models.TextChoices):
+    """Whether doctors are considering a treatment that can itself make someone eligible.
+
+    Asked only about people who are not detained (or whose status is not known): under
+    s130C(3) a discussion of section 57 treatment, or of ECT for someone under 18, makes
+    an informal patient a qualifying patient. The labels are the public form's wording.
+    """
+
+    S57 = (
+        "s57",
+        "Brain surgery for a mental health condition, or a hormone implant to reduce sex drive",
+    )
+    ECT = "ect", "ECT (electroconvulsive therapy)"
+    NEITHER = "neither", "No, neither of these"
+    DONT_KNOW = "dont_know", "I do not know"
+
+
 class HelpTopic(models.TextChoices):
     RIGHTS = "rights", "Understanding their rights"
     WARD_ROUND = "ward_round", "A ward round"
@@ -186,6 +203,11 @@ class Referral(models.Model):
     legal_status_other = models.CharField(max_length=100, blank=True)
     legal_status_code = models.CharField(
         max_length=30, blank=True, help_text="Canonical imha.law code, blank when unknown."
+    )
+    # Blank when the question did not apply (the person is detained) and on referrals made
+    # before it was asked.
+    treatment_considered = models.CharField(
+        max_length=20, choices=TreatmentAnswer.choices, blank=True
     )
 
     # What they want help with.

@@ -20,13 +20,14 @@ from imha.law import (
     Jurisdiction,
     Referrer,
     ResponseDue,
+    Treatment,
     UnknownSectionError,
     assess,
     lookup,
     respond_by,
 )
 from imha.law.serialise import decision_as_dict
-from imha.referrals.models import LegalStatusAnswer, ReferrerType
+from imha.referrals.models import LegalStatusAnswer, ReferrerType, TreatmentAnswer
 
 # The referrer types on our form that match a referrer the Act names. "Other professional"
 # and "someone else" could be anyone, so they never count on their own.
@@ -88,14 +89,35 @@ def age_on(date_of_birth: date | None, day: date) -> int | None:
     return age if 0 <= age <= 130 else None
 
 
+# The engine's treatment for each answer to "are doctors considering one of these
+# treatments?". "Neither", "I do not know" and no answer all mean no treatment route.
+ENGINE_TREATMENT_FOR: dict[str, Treatment] = {
+    TreatmentAnswer.S57: Treatment.S57,
+    TreatmentAnswer.ECT: Treatment.S58A,
+}
+
+
+def engine_treatment(answer: str) -> Treatment | None:
+    # A value that is not a choice at all is caught by the model's own checks on saving.
+    return ENGINE_TREATMENT_FOR.get(answer)
+
+
 def assess_eligibility(
-    *, legal_status_code: str, date_of_birth: date | None, in_hospital: bool | None, on: date
+    *,
+    legal_status_code: str,
+    date_of_birth: date | None,
+    in_hospital: bool | None,
+    on: date,
+    treatment: str = "",
 ) -> Decision:
+    """What the engine says about a referral. `treatment` is a `TreatmentAnswer` value, or
+    "" when the question was not asked (the engine only uses it for people not detained)."""
     return assess(
         Circumstances(
             jurisdiction=service_jurisdiction(),
             status=legal_status_code or None,
             age=age_on(date_of_birth, on),
+            treatment_under_consideration=engine_treatment(treatment),
             in_hospital=in_hospital,
         )
     )

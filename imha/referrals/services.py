@@ -29,7 +29,7 @@ from imha.cases.services import open_case_from_referral
 from imha.hospitals.models import Hospital
 from imha.referrals import rules, selectors
 from imha.referrals.emails import build_message
-from imha.referrals.forms import SOMEWHERE_ELSE
+from imha.referrals.forms import SOMEWHERE_ELSE, asks_about_treatment
 from imha.referrals.models import (
     OPEN_STATUSES,
     UNANSWERED_STATUSES,
@@ -115,6 +115,11 @@ def referral_fields_from_answers(answers: dict[str, Any]) -> dict[str, Any]:
         "legal_status_other": answers.get("legal_status_other", "")
         if answers["legal_status_answer"] == "other"
         else "",
+        # Only kept when the question applies: an answer left over from before the status
+        # was changed to a section (or typed on the staff form next to one) must not count.
+        "treatment_considered": (answers.get("treatment_considered") or "")
+        if asks_about_treatment(answers)
+        else "",
         "help_with": help_with,
         "help_other": answers.get("help_other", "") if "other" in help_with else "",
         "more_information": answers.get("more_information", ""),
@@ -175,6 +180,7 @@ def create_referral(
         legal_status_code=legal_status_code,
         date_of_birth=fields.get("date_of_birth"),
         in_hospital=True if fields.get("hospital") else None,
+        treatment=fields.get("treatment_considered", ""),
         on=clock.received_at.date(),
     )
     duplicate = (

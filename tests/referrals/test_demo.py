@@ -20,3 +20,9 @@ def test_demo_referrals_cover_each_state_and_load_once():
     assert Referral.objects.get(reference="RDEMO-0006").possible_duplicate
     assert Referral.objects.get(reference="RDEMO-0002").is_overdue()
     assert Case.objects.filter(referral__reference="RDEMO-0005").exists()
+    # A 16-year-old informal patient who qualifies because ECT is being considered.
+    under_18 = Referral.objects.get(reference="RDEMO-0008")
+    assert under_18.legal_status_code == "informal"
+    assert under_18.treatment_considered == "ect"
+    assert under_18.eligibility["category"] == "informal_under18_s58a"
+    assert under_18.eligibility["qualifies"] is True
