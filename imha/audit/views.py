@@ -14,6 +14,7 @@ from imha.audit import selectors
 from imha.audit.forms import AccessLogForm
 from imha.audit.models import AuditAction
 from imha.audit.services import record
+from imha.core import paging
 from imha.core.access import staff_required
 from imha.reports.exports import safe_cell
 
@@ -30,18 +31,14 @@ def record_history(request: HttpRequest, object_type: str, object_id: str) -> Ht
     if label is None:
         raise Http404("No such kind of record.")
     entries = selectors.history_of(object_type, object_id)
-    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    page, pagination = paging.paginated(
+        request.GET, Paginator(entries, ENTRIES_PER_PAGE), of="this record's history"
+    )
     return render(
         request,
         "audit/record_history.html",
-        {"label": label, "object_id": object_id, "page": page},
+        {"label": label, "object_id": object_id, "page": page, "pagination": pagination},
     )
-
-
-def page_number(request: HttpRequest) -> int:
-    """The page asked for; anything that is not a whole number from 1 up means page 1."""
-    raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
 @staff_required(Role.MANAGER, Role.ADMINISTRATOR)
@@ -55,17 +52,22 @@ def access_log(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "record_kinds": selectors.RECORD_KINDS}
     if form.is_valid():
         criteria = form.to_filter()
-        number = page_number(request)
-        offset = (number - 1) * ACCESS_LOG_PAGE_SIZE
-        rows = list(
-            selectors.search_access_log(criteria)[offset : offset + ACCESS_LOG_PAGE_SIZE + 1]
+        requested = paging.requested_page_in(request.GET)
+        entries, has_next = paging.uncounted_page(
+            selectors.search_access_log(criteria), requested.number, ACCESS_LOG_PAGE_SIZE
         )
         context.update(
             {
-                "entries": rows[:ACCESS_LOG_PAGE_SIZE],
-                "page_number": number,
-                "has_previous": number > 1,
-                "has_next": len(rows) > ACCESS_LOG_PAGE_SIZE,
+                "entries": entries,
+                "pagination": paging.pagination(
+                    request.GET,
+                    requested,
+                    number=requested.number,
+                    last=None,
+                    has_next=has_next,
+                    of="access log entries",
+                    empty=not entries,
+                ),
                 "unsealed": selectors.unsealed_entry_count(),
             }
         )

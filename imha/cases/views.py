@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +18,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from imha.accounts.models import Role, User
-from imha.cases import calendar, paging, selectors, services, subject_access
+from imha.cases import calendar, selectors, services, subject_access
 from imha.cases.attachments import CONTENT_TYPES
 from imha.cases.deadlines import local_today
 from imha.cases.forms import (
@@ -47,6 +47,7 @@ from imha.cases.models import (
     LegalStatusPeriod,
     RecordsRequest,
 )
+from imha.core import paging
 from imha.core.access import signed_in_user, staff_required
 
 # Who may do what. Intake workers can read the cases that came from their referrals;
@@ -106,32 +107,6 @@ def case_url(case: Case) -> str:
     return reverse("cases:case_detail", args=[case.pk])
 
 
-def requested_page(request: HttpRequest, paginator: Paginator) -> Page:
-    """The page asked for in `?page=`. A page that is not a number, or does not exist (a
-    bookmark from when there were more cases), shows the nearest real page with a note
-    saying so, rather than an error."""
-    raw = request.GET.get("page")
-    if raw is None:
-        return paginator.page(1)
-    try:
-        return paginator.page(raw)
-    except PageNotAnInteger:
-        messages.info(request, "Page numbers are whole numbers, so this is page 1.")
-        return paginator.page(1)
-    except EmptyPage:
-        # The paginator has read it as a whole number, just not one of its pages.
-        asked = int(raw)
-        last = paginator.num_pages
-        if asked < 1:
-            nearest, where = 1, "page 1"
-        elif last > 1:
-            nearest, where = last, f"page {last}, the last page"
-        else:
-            nearest, where = 1, "the only page"
-        messages.info(request, f"There is no page {asked}, so this is {where}.")
-        return paginator.page(nearest)
-
-
 # --- lists ------------------------------------------------------------------------------------
 
 
@@ -140,7 +115,12 @@ def caseload_page(
 ) -> HttpResponse:
     today = local_today()
     caseload = selectors.caseload(cases, today)
-    page = requested_page(request, Paginator(caseload.cases, CASES_PER_PAGE))
+    page, pagination = paging.paginated(
+        request.GET,
+        Paginator(caseload.cases, CASES_PER_PAGE),
+        of="open cases",
+        fragment="#open-cases",
+    )
     return render(
         request,
         # In imha/cases/templates. It replaces imha/templates/cases/caseload.html, which
@@ -150,7 +130,7 @@ def caseload_page(
             **context,
             "caseload": caseload,
             "page": page,
-            "page_links": paging.page_links(page),
+            "pagination": pagination,
             "today": today,
             "days": selectors.UPCOMING_DAYS,
         },
@@ -189,13 +169,17 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
 def case_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     status = request.GET.get("status") or None
-    paginator = paging.KeysFirstPaginator(selectors.case_list(user, status), CASES_PER_PAGE)
-    page = requested_page(request, paginator)
+    page, pagination = paging.paginated(
+        request.GET,
+        paging.KeysFirstPaginator(selectors.case_list(user, status), CASES_PER_PAGE),
+        of="cases",
+    )
     return render(
         request,
         "cases/case_list.html",
         {
             "page": page,
+            "pagination": pagination,
             "status": status,
             "statuses": CaseStatus.choices,
             "current": "all",

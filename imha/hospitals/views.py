@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from imha.accounts.models import Role, User
+from imha.core import paging
 from imha.core.access import signed_in_user, staff_required
 from imha.hospitals import importing, selectors, services
 from imha.hospitals.forms import (
@@ -46,25 +47,17 @@ def _users_hospital(user: User) -> Hospital:
     return user.hospital
 
 
-def _page_or_nearest(paginator: Paginator, requested: str | None) -> tuple[Page, str | None]:
-    """The requested page, or the nearest real one and what was asked for if there is no
-    such page (not a whole number, or outside the list), so the page can say so."""
-    try:
-        return paginator.page(requested or 1), None
-    except PageNotAnInteger:
-        return paginator.page(1), requested
-    except EmptyPage:
-        nearest = 1 if int(requested or 1) < 1 else paginator.num_pages
-        return paginator.page(nearest), requested
-
-
 @hospital_user_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     hospital = _users_hospital(user)
     today = _today()
-    paginator = Paginator(selectors.notices_needing_action(hospital, today), ACTIONS_PER_PAGE)
-    page, missing_page = _page_or_nearest(paginator, request.GET.get("page"))
+    page, pagination = paging.paginated(
+        request.GET,
+        Paginator(selectors.notices_needing_action(hospital, today), ACTIONS_PER_PAGE),
+        of="patients who need telling or reminding",
+        fragment="#needing-action",
+    )
     return render(
         request,
         "hospitals/duty_to_inform.html",
@@ -73,8 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "today": today,
             "wards": selectors.ward_summaries(hospital, today),
             "page": page,
-            "page_numbers": list(paginator.get_elided_page_range(page.number)),
-            "missing_page": missing_page,
+            "pagination": pagination,
             "needing_action": [selectors.action_due(notice, today) for notice in page],
         },
     )
@@ -86,11 +78,19 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "current")
     if show not in ("current", "discharged", "all"):
         show = "current"
-    page = Paginator(selectors.notices_list(user, show=show), 50).get_page(request.GET.get("page"))
+    page, pagination = paging.paginated(
+        request.GET, Paginator(selectors.notices_list(user, show=show), 50), of="patients"
+    )
     return render(
         request,
         "hospitals/notice_list.html",
-        {"hospital": _users_hospital(user), "page": page, "show": show, "today": _today()},
+        {
+            "hospital": _users_hospital(user),
+            "page": page,
+            "pagination": pagination,
+            "show": show,
+            "today": _today(),
+        },
     )
 
 

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from imha.accounts.models import Role
 from imha.audit.services import request_ip
+from imha.core import paging
 from imha.core.access import signed_in_user, staff_required
-from imha.referrals import paging, selectors, services
+from imha.referrals import selectors, services
 from imha.referrals.forms import DecisionForm, RecordResponseForm, StaffReferralForm
 from imha.referrals.journey import (
     SENT_SESSION_KEY,
@@ -57,11 +58,17 @@ def next_page(journey: Journey, step: Step, changing: bool) -> str:
     """After a page: back to the summary when changing an answer, else the next page.
 
     A changed answer can make another page apply (say, someone now referring another
-    person rather than themself), so any unanswered page comes first.
+    person rather than themself, or now saying they are not detained), so any unanswered
+    page comes first. It keeps the "change" mark, so once it is answered the person goes
+    back to the summary rather than through every page they had already answered.
     """
     incomplete = journey.first_incomplete()
     if changing:
-        return question_url(incomplete) if incomplete else reverse("referrals:public_check_answers")
+        return (
+            question_url(incomplete, change=True)
+            if incomplete
+            else reverse("referrals:public_check_answers")
+        )
     steps = journey.applicable_steps()
     following = steps[steps.index(step) + 1 :]
     if following:
@@ -84,7 +91,11 @@ def question(request: HttpRequest, slug: str) -> HttpResponse:
         journey.record(step, form.session_answers())
         return redirect(next_page(journey, step, changing))
     previous = journey.previous(step)
-    if changing:
+    if changing and previous is not None and not journey.is_complete():
+        # A page that a change has just made apply: the summary would only send the person
+        # straight back here, so go back to the page whose answer they changed.
+        back_url = question_url(previous, change=True)
+    elif changing:
         back_url = reverse("referrals:public_check_answers")
     elif previous:
         back_url = question_url(previous)
@@ -165,7 +176,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         )
     except ValueError:
         raise Http404("No such list.") from None
-    requested = paging.requested_page(request.GET.get(paging.PAGE_PARAMETER))
+    requested = paging.requested_page_in(request.GET)
     counts = selectors.inbox_counts()
     page = selectors.inbox_page(view, requested.number, counts=counts)
     return render(
@@ -175,10 +186,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "view": view,
             "page": page,
             "tabs": inbox_tabs(view, counts),
-            "pagination": paging.pagination(request.GET, page),
-            "first_page_url": paging.page_url(request.GET, 1),
-            "not_a_page_number": requested.not_a_number,
-            "requested_page": request.GET.get(paging.PAGE_PARAMETER, ""),
+            "pagination": paging.pagination(
+                request.GET,
+                requested,
+                number=page.number,
+                last=page.last_number,
+                has_next=page.has_next,
+                of="referrals",
+                empty=not page.rows,
+            ),
             "can_act": signed_in_user(request).has_role(*CAN_ACT),
         },
     )

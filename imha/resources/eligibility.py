@@ -19,6 +19,7 @@ from django import forms
 from django.http import QueryDict
 from django.urls import reverse
 
+from imha.core.templatetags.govuk import Choice, choices_for
 from imha.law import (
     Category,
     Circumstances,
@@ -448,31 +449,15 @@ class QuestionForm(forms.Form):
         )
 
 
-@dataclass(frozen=True)
-class RadioItem:
-    id: str
-    value: str
-    label: str
-    hint: str
-    checked: bool
-    divider: bool
-
-
-def radio_items(field: forms.BoundField, options: tuple[Option, ...]) -> list[RadioItem]:
-    """Items for includes/radios_field.html. The first radio takes the field's id, so the
-    error summary link (which points at the field's id) moves focus to it."""
-    chosen = field.value()
-    return [
-        RadioItem(
-            id=field.auto_id if number == 1 else f"{field.auto_id}-{number}",
-            value=option.value,
-            label=option.label,
-            hint=option.hint,
-            checked=chosen == option.value,
-            divider=option.divider,
-        )
-        for number, option in enumerate(options, start=1)
-    ]
+def radio_items(field: forms.BoundField, options: tuple[Option, ...]) -> list[Choice]:
+    """Items for includes/fields/radios.html: the field's choices (the first takes the
+    field's id, which the error summary links to), each with its option's hint and "or"."""
+    by_value = {option.value: option for option in options}
+    items = choices_for(field)
+    for item in items:
+        item.hint = by_value[item.value].hint
+        item.divider = by_value[item.value].divider
+    return items
 
 
 @dataclass(frozen=True)
@@ -480,7 +465,7 @@ class QuestionPage:
     title: str
     form: QuestionForm
     field: forms.BoundField
-    options: list[RadioItem]
+    options: list[Choice]
     hidden: list[tuple[str, str]]
     action: str
     back_url: str

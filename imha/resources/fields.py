@@ -19,7 +19,8 @@ DateParts = tuple[str, str, str]
 
 
 class GovukDateWidget(forms.Widget):
-    """Reads `<name>-day`, `<name>-month` and `<name>-year`. The template draws the boxes."""
+    """Reads `<name>-day`, `<name>-month` and `<name>-year`, the names GOV.UK Frontend gives
+    the boxes. includes/fields/date.html draws them."""
 
     def value_from_datadict(
         self, data: Mapping[str, Any], files: MultiValueDict[str, Any], name: str
@@ -31,15 +32,6 @@ class GovukDateWidget(forms.Widget):
         self, data: Mapping[str, Any], files: MultiValueDict[str, Any], name: str
     ) -> bool:
         return all(f"{name}-{part}" not in data for part in PARTS)
-
-
-def date_parts(value: object) -> dict[str, str]:
-    """What to show in the three boxes: what was typed, or the saved date."""
-    if isinstance(value, date):
-        return {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
-    if isinstance(value, tuple) and len(value) == len(PARTS):
-        return dict(zip(PARTS, (str(part) for part in value), strict=True))
-    return {"day": "", "month": "", "year": ""}
 
 
 class GovukDateField(forms.Field):

@@ -51,6 +51,13 @@ def filter_groups(filters: LibraryFilters) -> list[FilterGroup]:
         _group("audience", "Who it is for", Audience.choices, filters.audiences),
         _group("topic", "Topic", Topic.choices, filters.topics),
         _group("language", "Language", Language.choices, filters.languages),
+        FilterGroup(
+            name="easy_read",
+            legend="Format",
+            options=[
+                FilterOption("filter-easy-read", "yes", "Easy read only", filters.easy_read_only)
+            ],
+        ),
     ]
 
 

@@ -109,15 +109,37 @@ def test_pages_of_results_go_back_in_time(verified_client):
         entry(object_id=str(number), occurred_at=datetime(2026, 11, 1, 9, number, tzinfo=UTC))
     client = verified_client(Role.MANAGER)
     first = client.get(URL, {"record_type": "case"}).content.decode()
-    assert "Older" in first and "Newer" not in first
+    # Not counted, so "Previous" and "Next" blocks, each naming the page it leads to.
+    assert 'aria-label="Pages of access log entries"' in first
+    assert "govuk-pagination--block" in first
+    assert 'href="?record_type=case&amp;page=2" rel="next"' in first
+    assert 'rel="prev"' not in first
     assert first.count('<tr class="govuk-table__row">') == views.ACCESS_LOG_PAGE_SIZE + 1
     second = client.get(URL, {"record_type": "case", "page": "2"}).content.decode()
     # The three oldest entries, plus the header row; the filter is kept in the links.
     assert second.count('<tr class="govuk-table__row">') == 4
-    assert "Newer" in second and "Older" not in second
-    assert "record_type=case" in second
+    assert 'href="?record_type=case" rel="prev"' in second
+    assert 'rel="next"' not in second
     nonsense = client.get(URL, {"record_type": "case", "page": "-4"}).content.decode()
-    assert "Older" in nonsense and "Newer" not in nonsense
+    assert "“-4” is not a page number, so this is the first page." in nonsense
+    assert 'rel="next"' in nonsense and 'rel="prev"' not in nonsense
+
+
+def test_a_page_past_the_end_of_the_results_says_so(verified_client):
+    entry(object_id="1", occurred_at=datetime(2026, 11, 1, 9, 0, tzinfo=UTC))
+    response = verified_client(Role.MANAGER).get(URL, {"record_type": "case", "page": "9"})
+    text = response.content.decode()
+    assert "There is no page 9 in this list." in text
+    assert 'href="?record_type=case">Go to the first page</a>' in text
+    assert "Nothing matches this search." not in text
+    assert 'rel="prev"' not in text
+
+
+def test_a_bad_page_number_with_no_results_still_says_nothing_matches(verified_client):
+    response = verified_client(Role.MANAGER).get(URL, {"person": "nobody", "page": "x"})
+    text = response.content.decode()
+    assert "“x” is not a page number, so this is the first page." in text
+    assert "Nothing matches this search." in text
 
 
 def test_a_search_is_itself_recorded(verified_client):

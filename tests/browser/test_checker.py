@@ -95,7 +95,11 @@ FLOWS = {
         ["Wales", "The police have taken me to a place of safety", "Section 136"],
         "You can get an IMHA",
     ),
-    "does not know": (["I'm not sure", "I don't know"], "We need to talk to you to find out"),
+    # Not knowing the situation leads to the treatment question, which can still decide it.
+    "does not know": (
+        ["I'm not sure", "I don't know", "Neither of these"],
+        "We need to talk to you to find out",
+    ),
 }
 
 

@@ -51,6 +51,7 @@ def test_caseload_pages_are_accessible(signed_in_page, make_user, monkeypatch):
 
     page.goto("/staff/cases/mine/?page=9")
     assert (
-        "There is no page 9, so this is page 6, the last page." in page.locator("main").inner_text()
+        "There is no page 9. This list has 6 pages, and this is the last one."
+        in page.locator(".govuk-inset-text").inner_text()
     )
     assert_accessible(page)

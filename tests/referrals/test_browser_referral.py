@@ -67,6 +67,12 @@ def test_a_relative_refers_someone_through_every_page(page, hospital):
     page.get_by_label("I do not know").check()
     continue_(page)
 
+    # Not knowing the section brings the question about treatments that qualify on their own.
+    page.wait_for_url("**/treatment/")
+    assert_accessible(page)
+    page.get_by_label("ECT (electroconvulsive therapy)").check()
+    continue_(page)
+
     page.wait_for_url("**/help-wanted/")
     assert_accessible(page)
     page.get_by_label("A mental health tribunal").check()
@@ -96,6 +102,7 @@ def test_a_relative_refers_someone_through_every_page(page, hospital):
     page.wait_for_url("**/check-your-answers/")
     summary = page.locator("main").inner_text()
     assert "Alex" in summary and "Willow" in summary and "I do not know" in summary
+    assert "ECT (electroconvulsive therapy)" in summary
     assert_accessible(page)
     page.get_by_role("button", name="Send referral").click()
 
@@ -106,6 +113,7 @@ def test_a_relative_refers_someone_through_every_page(page, hospital):
     referral = Referral.objects.get(reference=reference)
     assert referral.referrer_type == "nearest_relative"
     assert referral.communication_needs == ["bsl"]
+    assert referral.treatment_considered == "ect"
     assert referral.is_statutory
     # The only console message allowed is the browser noting the error page's 400 status.
     assert [e for e in page.console_errors if "status of 400" not in e] == []

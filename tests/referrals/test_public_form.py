@@ -132,9 +132,12 @@ def test_an_other_professional_is_not_a_statutory_referrer(client, hospital):
 def test_not_knowing_the_section_never_stops_a_referral(client, hospital):
     answer_pages(client, hospital)
     client.post(f"{REFER}mental-health-act/", {"legal_status_answer": "dont_know"})
+    # Not knowing makes the treatment question apply, and not knowing that is an answer too.
+    client.post(f"{REFER}treatment/", {"treatment_considered": "dont_know"})
     send(client)
     referral = Referral.objects.get()
     assert referral.legal_status_code == ""
+    assert referral.treatment_considered == "dont_know"
     assert referral.eligibility_category == "unclear"
 
 
@@ -265,5 +268,5 @@ def test_changing_an_answer_returns_to_check_your_answers(client, hospital):
 def test_changing_to_referring_someone_else_asks_the_new_questions(client, hospital):
     answer_pages(client, hospital, self_referral=True)
     response = client.post(f"{REFER}who-is-referring/?change=1", {"referrer_type": "amhp"})
-    assert response["Location"] == "/refer/your-details/"
+    assert response["Location"] == "/refer/your-details/?change=1"
     assert client.get(f"{REFER}check-your-answers/")["Location"] == "/refer/your-details/"

@@ -343,7 +343,7 @@ def test_the_filter_form_keeps_the_chosen_quarter_and_hospital(verified_client, 
 def test_a_hospital_that_does_not_exist_is_marked_on_its_select(verified_client):
     page = verified_client(Role.MANAGER).get(f"{URL}?{Q1_2025}&hospital=99999").content.decode()
     assert (
-        '<select name="hospital" class="govuk-select govuk-select--error" id="id_hospital" '
-        'aria-describedby="id_hospital-error">'
+        '<select name="hospital" class="govuk-select govuk-select--error" '
+        'aria-describedby="id_hospital-error" aria-invalid="true" id="id_hospital">'
     ) in page
     assert '<p id="id_hospital-error" class="govuk-error-message">' in page

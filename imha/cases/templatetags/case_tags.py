@@ -6,28 +6,17 @@ from typing import Any
 
 from django import forms, template
 
-from imha.referrals.templatetags.referral_forms import FieldRow, build_row
+from imha.core.templatetags.govuk import FieldRow
+from imha.referrals.templatetags.referral_forms import build_row
 
 register = template.Library()
 
 
-def _row(form: forms.Form, name: str) -> FieldRow:
-    bound = form[name]
-    widget = bound.field.widget
-    # Selects, file inputs and single checkboxes have their own GOV.UK markup; everything
-    # else (text, textareas, radios, checkboxes, dates) uses the referral form's rows.
-    if isinstance(widget, forms.Select):
-        return FieldRow(field=bound, kind="select")
-    if isinstance(widget, forms.FileInput):
-        return FieldRow(field=bound, kind="file")
-    if isinstance(widget, forms.CheckboxInput):
-        return FieldRow(field=bound, kind="checkbox")
-    return build_row(form, name, {})
-
-
 @register.simple_tag
 def case_rows(form: forms.Form) -> list[FieldRow]:
-    return [_row(form, name) for name in form.fields]
+    """Rows for every field, drawn as the referral forms draw theirs, so a question looks
+    the same wherever it is asked."""
+    return [build_row(form, name, {}) for name in form.fields]
 
 
 @register.filter

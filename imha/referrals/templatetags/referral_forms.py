@@ -1,18 +1,16 @@
-"""Prepare form fields for the GOV.UK radios, checkboxes, date and textarea templates.
+"""Rows for the referral forms, drawn by the shared GOV.UK field templates
+(includes/fields/row.html).
 
-The templates stay free of logic: everything they need (which option is checked, which
-follow-up question an option reveals, which ids to link errors to) is worked out here.
+What is particular to these forms is worked out here: the referral date widget, input widths
+for the referral field types, the "or" before options meaning "none of the above", the
+question that is the page's heading, and which follow-up question each option reveals.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
-from typing import Any, cast
-
 from django import forms, template
-from django.forms import BoundField
 
+from imha.core.templatetags.govuk import FieldRow, field_row
 from imha.referrals import fields as referral_fields
 
 register = template.Library()
@@ -21,50 +19,7 @@ register = template.Library()
 OPTIONS_AFTER_DIVIDER = {"dont_know", "elsewhere"}
 
 
-@dataclass
-class Option:
-    value: str
-    label: str
-    id: str
-    checked: bool
-    divider_before: bool = False
-    reveal: FieldRow | None = None
-
-
-@dataclass
-class FieldRow:
-    field: BoundField
-    kind: str
-    is_page_heading: bool = False
-    input_class: str = ""
-    options: list[Option] = dataclass_field(default_factory=list)
-    date_parts: list[Any] = dataclass_field(default_factory=list)
-
-    @property
-    def described_by(self) -> str:
-        ids = []
-        if self.field.help_text:
-            ids.append(f"{self.field.auto_id}-hint")
-        if self.field.errors:
-            ids.append(f"{self.field.auto_id}-error")
-        return " ".join(ids)
-
-
-def kind_of(bound: BoundField) -> str:
-    widget = bound.field.widget
-    # CheckboxSelectMultiple is a subclass of RadioSelect, so it must be tested first.
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return "checkboxes"
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
-    if isinstance(widget, referral_fields.DateWidget):
-        return "date"
-    if isinstance(widget, forms.Textarea):
-        return "textarea"
-    return "input"
-
-
-def input_class_for(bound: BoundField) -> str:
+def input_class_for(bound: forms.BoundField) -> str:
     form_field = bound.field
     if isinstance(form_field, referral_fields.TimeField):
         return "govuk-input--width-5"
@@ -79,35 +34,22 @@ def input_class_for(bound: BoundField) -> str:
 
 def build_row(form: forms.Form, name: str, reveals: dict[str, dict[str, str]]) -> FieldRow:
     bound = form[name]
-    row = FieldRow(
-        field=bound,
-        kind=kind_of(bound),
-        is_page_heading=getattr(form, "question_field", None) == name,
+    is_date = isinstance(bound.field.widget, referral_fields.DateWidget)
+    row = field_row(
+        bound,
+        kind="date" if is_date else None,
         input_class=input_class_for(bound),
+        heading=getattr(form, "question_field", None) == name,
     )
-    if row.kind in ("radios", "checkboxes"):
-        value = bound.value()
-        chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
-        revealed_by_option = reveals.get(name, {})
-        choices = list(bound.field.choices)  # type: ignore[attr-defined]
-        for index, (option_value, label) in enumerate(choices):
-            option_id = bound.auto_id if index == 0 else f"{bound.auto_id}-{index + 1}"
-            revealed = revealed_by_option.get(str(option_value))
-            row.options.append(
-                Option(
-                    value=str(option_value),
-                    label=str(label),
-                    id=option_id,
-                    checked=str(option_value) in chosen,
-                    divider_before=str(option_value) in OPTIONS_AFTER_DIVIDER and index > 0,
-                    reveal=build_row(form, revealed, {}) if revealed in form.fields else None,
-                )
-            )
-    elif row.kind == "date":
-        value = bound.value()
-        widget = cast(referral_fields.DateWidget, bound.field.widget)
-        parts = value if isinstance(value, list | tuple) else widget.decompress(value)
-        row.date_parts = ["" if part is None else part for part in parts]
+    if row.kind == "textarea":
+        # Bold, like the legends of the radios and dates around it: a question of its own.
+        row.label_class = "govuk-label--s"
+    revealed_by_option = reveals.get(name, {})
+    for index, choice in enumerate(row.options):
+        choice.divider = choice.value in OPTIONS_AFTER_DIVIDER and index > 0
+        revealed = revealed_by_option.get(choice.value)
+        if revealed in form.fields:
+            choice.reveal = build_row(form, revealed, {})
     return row
 
 

@@ -97,5 +97,5 @@ def test_the_paginated_list_of_patients_to_tell_is_accessible(
     assert_accessible(page)
 
     page.goto("/hospital/?page=nine")
-    assert "There is no page nine of this list" in page.locator(".govuk-inset-text").inner_text()
+    assert "“nine” is not a page number" in page.locator(".govuk-inset-text").inner_text()
     assert_accessible(page)
