@@ -500,6 +500,7 @@ _LABELS = {
     "preferred_name": "Likes to be called",
     "safe_to_leave_message": "Safe to leave a message",
     "contact_notes": "How to contact you safely",
+    "treatment_considered": "Treatment doctors are considering",
     "created_at": "Record made",
     "updated_at": "Last changed",
     "gender_identity": "Gender identity same as sex registered at birth",

@@ -538,3 +538,8 @@ def test_pdf_falls_back_to_core_fonts_without_dejavu(
     # Outside Latin-1, so the core font shows a stand-in rather than failing.
     assert "?ucja Example" in text
     assert subject_access.SECTION_AUDIT in text
+
+
+def test_the_treatment_question_is_named_in_plain_words():
+    # The PDF summary names each field; a raw field name would mean nothing to the person.
+    assert subject_access._label("treatment_considered") == "Treatment doctors are considering"
