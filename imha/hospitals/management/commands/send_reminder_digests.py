@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
 
+from imha.core.scheduled import ScheduledJobCommand
 from imha.hospitals import services
 from imha.hospitals.tasks import send_reminder_digests
 
 
-class Command(BaseCommand):
+class Command(ScheduledJobCommand):
+    task = send_reminder_digests
+    job_name = "the reminder summaries"
     help = (
         "Email each hospital's active users how many patients on each ward are overdue or "
         "due to be told about IMHAs, with a link to the dashboard (no patient details). Run "
@@ -16,18 +19,7 @@ class Command(BaseCommand):
         "running it again does no harm."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--enqueue",
-            action="store_true",
-            help="Put the run on the task queue for a worker, instead of running it here.",
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        if options["enqueue"]:
-            result = send_reminder_digests.enqueue()
-            self.stdout.write(f"Queued the reminder summaries as task {result.id}.")
-            return
+    def run_here(self, **options: Any) -> None:
         outcomes = services.send_reminder_digests()
         self.stdout.write(
             f"Reminder summaries sent: {outcomes['sent']}. "

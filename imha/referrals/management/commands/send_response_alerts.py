@@ -2,31 +2,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
-
+from imha.core.scheduled import ScheduledJobCommand
 from imha.referrals import services
 from imha.referrals.tasks import sweep_referral_clock
 
 
-class Command(BaseCommand):
+class Command(ScheduledJobCommand):
+    task = sweep_referral_clock
+    job_name = "the sweep"
     help = (
         "Alert managers once about each referral past its response deadline, and queue "
         "again any email whose send was lost. Run every few minutes from cron or a "
         "systemd timer; running it more often does no harm."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--enqueue",
-            action="store_true",
-            help="Put the sweep on the task queue for a worker, instead of running it here.",
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        if options["enqueue"]:
-            result = sweep_referral_clock.enqueue()
-            self.stdout.write(f"Queued the sweep as task {result.id}.")
-            return
+    def run_here(self, **options: Any) -> None:
         outcome = services.sweep()
         self.stdout.write(
             f"Late referrals alerted: {outcome.breaches_alerted}. "
