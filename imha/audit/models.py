@@ -84,6 +84,13 @@ class AuditEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit entries cannot be deleted.")
 
+    @property
+    def kind_label(self) -> str:
+        """The kind of record in plain words, or its stored name for kinds not listed."""
+        from imha.audit.selectors import RECORD_KINDS
+
+        return RECORD_KINDS.get(self.object_type, self.object_type)
+
 
 class AuditChainHead(models.Model):
     """A single row holding the newest hash and chain position.

@@ -49,7 +49,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     count over years of entries would cost more than the page itself.
     """
     form = AccessLogForm(request.GET)
-    context: dict[str, object] = {"form": form, "record_kinds": selectors.RECORD_KINDS}
+    context: dict[str, object] = {"form": form}
     if form.is_valid():
         criteria = form.to_filter()
         requested = paging.requested_page_in(request.GET)
@@ -88,7 +88,7 @@ def access_log_csv(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "audit/access_log.html",
-            {"form": form, "record_kinds": selectors.RECORD_KINDS},
+            {"form": form},
             status=400,
         )
     criteria = form.to_filter()
@@ -99,7 +99,6 @@ def access_log_csv(request: HttpRequest) -> HttpResponse:
             "audit/access_log.html",
             {
                 "form": form,
-                "record_kinds": selectors.RECORD_KINDS,
                 "too_many": EXPORT_LIMIT,
             },
             status=400,

@@ -186,3 +186,11 @@ def test_the_log_says_when_entries_are_waiting_to_be_sealed(verified_client):
 def test_the_dashboard_offers_the_log_to_managers_only(verified_client):
     assert URL in verified_client(Role.MANAGER).get("/staff/").content.decode()
     assert URL not in verified_client(Role.ADVOCATE).get("/staff/").content.decode()
+
+
+def test_kinds_of_record_are_named_in_plain_words_and_unknown_kinds_as_stored(verified_client):
+    entry(object_type="qualifying_notice", object_id="4")
+    entry(object_type="story_consent", object_id="8")
+    text = verified_client(Role.MANAGER).get(URL).content.decode()
+    assert "Qualifying-patient notice 4" in text
+    assert "story_consent 8" in text
