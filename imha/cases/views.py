@@ -123,8 +123,6 @@ def caseload_page(
     )
     return render(
         request,
-        # In imha/cases/templates. It replaces imha/templates/cases/caseload.html, which
-        # had no page links and is no longer used.
         "cases/caseload.html",
         {
             **context,
