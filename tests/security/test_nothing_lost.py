@@ -89,3 +89,30 @@ def test_an_audit_failure_undoes_the_change_it_describes(make_referral, make_use
         services.pick_up_referral(referral=referral, actor=intake, request=None)
     referral.refresh_from_db()
     assert referral.picked_up_by is None
+
+
+def test_a_failed_seal_keeps_the_referral_and_its_audit_entry(client, hospital, monkeypatch):
+    """Sealing runs after the referral is committed: if it fails, the referral, its audit
+    entry and the person's confirmation all stand, and the next seal chains the entry."""
+    from django.core.management import call_command
+
+    from imha.audit import services as audit
+
+    real_seal = audit.seal_pending
+
+    def seal_down(*args, **kwargs):
+        raise DatabaseError("chain head unavailable")
+
+    monkeypatch.setattr(audit, "seal_pending", seal_down)
+    answer_pages(client, hospital)
+    response, _ = send(client)
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    entry = AuditEvent.objects.get(object_type="referral", object_id=str(referral.pk))
+    assert entry.chain_position is None
+
+    monkeypatch.setattr(audit, "seal_pending", real_seal)
+    call_command("verify_audit")
+    entry.refresh_from_db()
+    assert entry.chain_position is not None
+    assert list(audit.find_chain_problems()) == []
