@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
 from imha.audit.models import AuditEvent
+from imha.law.working_days import LONDON
 
 # Records whose history managers may read, and how each is named on the page.
 AUDITABLE_RECORDS = {
@@ -30,9 +30,6 @@ RECORD_KINDS = {
     "quarterly_return": "Quarterly return",
     "audit_log": "Access log",
 }
-
-# Dates typed by people are days in England, whatever the server's clock says.
-LONDON = ZoneInfo("Europe/London")
 
 
 def history_of(object_type: str, object_id: str) -> QuerySet[AuditEvent]:
@@ -69,6 +66,7 @@ class AccessLogFilter:
 
 
 def start_of_day(day: date) -> datetime:
+    # Dates typed by people are days in England, whatever the server's clock says.
     return datetime.combine(day, time.min, tzinfo=LONDON)
 
 

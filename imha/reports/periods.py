@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+# Periods are days in England, as the rules engine counts them.
+from imha.law.working_days import LONDON
+
 # The first financial year offered in the quarter picker. Earlier periods can still be
 # chosen as a custom date range.
 FIRST_FINANCIAL_YEAR = 2020
