@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from imha.audit.models import AuditEvent
+from imha.audit.selectors import unsealed_entry_count
 from imha.audit.services import find_chain_problems, seal_pending
 
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"Audit entry {problem.event_id}: {problem.reason}")
             raise CommandError(f"The audit log has been tampered with ({len(problems)} problems).")
         checked = AuditEvent.objects.filter(chain_position__isnull=False).count()
-        unsealed = AuditEvent.objects.filter(chain_position__isnull=True).count()
+        unsealed = unsealed_entry_count()
         message = f"Audit log intact: {checked} entries checked."
         if unsealed:
             message += f" {unsealed} newer entries are not yet sealed."
