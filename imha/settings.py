@@ -240,7 +240,7 @@ def cache_from_url(url: str) -> dict[str, object]:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     parsed = urlparse(url)
     if parsed.scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {"BACKEND": "imha.core.cache.SharedClientRedisCache", "LOCATION": url}
     if parsed.scheme == "file" and parsed.path:
         return {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -252,6 +252,24 @@ def cache_from_url(url: str) -> dict[str, object]:
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "").strip())}
+
+
+def session_engine_for(cache: dict[str, object]) -> str:
+    """Where sessions live, given the default cache.
+
+    Every signed-in request reads its session. When Redis is the cache, every worker on every
+    machine sees the same copy, so sessions are read from it first and each page saves a
+    database round trip; the database stays the record, so emptying the cache signs nobody
+    out. A memory or file cache is not shared between machines (memory not even between
+    workers): a sign-out handled by one would leave the others holding the old session, so
+    those keep sessions in the database alone.
+    """
+    if cache["BACKEND"] == "imha.core.cache.SharedClientRedisCache":
+        return "django.contrib.sessions.backends.cached_db"
+    return "django.contrib.sessions.backends.db"
+
+
+SESSION_ENGINE = session_engine_for(CACHES["default"])
 
 # Background work. The database backend means the demo needs no extra server; a worker
 # (`manage.py db_worker`) runs the queue in production and can be started on more machines.

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 
 from imha.accounts.models import Role, User
+from imha.core.routes import route
 
 SERVICE_STAFF = (Role.INTAKE, Role.ADVOCATE, Role.MANAGER)
 
@@ -49,7 +50,7 @@ def navigation_for(user: User, path: str) -> list[NavigationLink]:
         if user.role not in item.roles:
             continue
         try:
-            url = reverse(item.url_name)
+            url = route(item.url_name)
         except NoReverseMatch:
             # An area that is not installed in this build yet.
             continue

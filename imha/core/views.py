@@ -4,10 +4,10 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 
 from imha.accounts.models import Role
 from imha.core.access import signed_in_user, staff_required
+from imha.core.routes import route
 
 SERVICE_STAFF = (Role.INTAKE, Role.ADVOCATE, Role.MANAGER, Role.ADMINISTRATOR)
 
@@ -20,7 +20,7 @@ class DashboardLink:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return route(self.url_name)
 
 
 # The dashboard's links, each shown only to the roles that can open it; the access matrix

@@ -83,7 +83,7 @@ def test_env_bool_reads_common_spellings(monkeypatch, raw, expected):
         ("", "django.core.cache.backends.locmem.LocMemCache", None),
         (
             "redis://cache:6379/2",
-            "django.core.cache.backends.redis.RedisCache",
+            "imha.core.cache.SharedClientRedisCache",
             "redis://cache:6379/2",
         ),
         (
@@ -99,6 +99,20 @@ def test_cache_url_selects_a_shared_cache(url, backend, location):
     chosen = cache_from_url(url)
     assert chosen["BACKEND"] == backend
     assert chosen.get("LOCATION") == location
+
+
+@pytest.mark.parametrize(
+    ("url", "engine"),
+    [
+        ("", "django.contrib.sessions.backends.db"),
+        ("file:///var/cache/imha", "django.contrib.sessions.backends.db"),
+        ("redis://cache:6379/2", "django.contrib.sessions.backends.cached_db"),
+    ],
+)
+def test_sessions_are_fronted_only_by_a_cache_every_worker_shares(url, engine):
+    from imha.settings import cache_from_url, session_engine_for
+
+    assert session_engine_for(cache_from_url(url)) == engine
 
 
 @pytest.mark.parametrize("url", ["memcached://cache:11211", "file://", "cache"])
@@ -159,14 +173,27 @@ def test_demo_data_includes_every_area(settings, tmp_path):
 def test_the_redis_cache_works_against_a_real_server():
     """The pinned redis client talks to a real server (skipped where none is running)."""
     import socket
+    from concurrent.futures import ThreadPoolExecutor
 
-    from django.core.cache.backends.redis import RedisCache
+    from imha.core.cache import SharedClientRedisCache
 
     try:
         socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
     except OSError:
         pytest.skip("no Redis server on 127.0.0.1:6379")
-    cache = RedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": "imha-test"})
+    cache = SharedClientRedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": "imha-test"})
     cache.set("figures", {"referrals": 12}, timeout=5)
     assert cache.get("figures") == {"referrals": 12}
-    cache.delete("figures")
+    # One client is built and then reused for every operation, from any thread.
+    first = cache._cache.get_client()
+    assert cache._cache.get_client(write=True) is first
+
+    def bump(number: int) -> int:
+        return cache.incr("counter")
+
+    cache.set("counter", 0, timeout=5)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(bump, range(200)))
+    assert cache.get("counter") == 200
+    assert cache._cache.get_client() is first
+    cache.delete_many(["figures", "counter"])
