@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from imha.accounts.models import Role, User
+from imha.cases import rows
 from imha.cases.deadlines import (
     CaseDeadlines,
     UpcomingDeadline,
@@ -135,78 +137,71 @@ def cases_of_client(user: User, client: Client) -> list[Case]:
     )
 
 
-# Columns the case tables show: the person's name, where they are, their status under the
-# Act, the advocate. Leaving out notes and contact details keeps each row small.
-CLIENT_NAME_FIELDS = ("client__first_name", "client__last_name", "client__anonymised_at")
-ADVOCATE_NAME_FIELDS = (
-    "allocated_advocate__username",
-    "allocated_advocate__first_name",
-    "allocated_advocate__last_name",
-)
-CASE_ROW_FIELDS = (
-    "status",
-    "opened_at",
-    "legal_status_code",
-    "ward",
-    "community_location",
-    "hospital__name",
-    "hospital_ward__name",
-    *CLIENT_NAME_FIELDS,
-    *ADVOCATE_NAME_FIELDS,
-)
-
-
 @dataclass(frozen=True)
 class Caseload:
-    """`cases` is a query of the active cases in name order, for the view to page through;
-    the deadlines and activities cover all of them."""
+    """`cases` is a query of the active cases' row values (`rows.CASELOAD_COLUMNS`) in name
+    order, for the view to page through, and `total` their number; the deadlines and
+    activities cover all of them."""
 
-    cases: QuerySet[Case]
-    deadlines: list[UpcomingDeadline]
-    activities: list[Activity]
+    cases: QuerySet[Case, tuple[Any, ...]]
+    total: int
+    deadlines: list[rows.DeadlineRow]
+    activities: list[rows.ActivityRow]
 
 
 def caseload(cases: QuerySet[Case], today: date) -> Caseload:
     """Active cases with their statutory dates and activities in the next 14 days.
 
-    The same few queries whatever the number of cases: the stored statutory dates, any
-    cases whose stored dates stop short of the horizon (worked out live, normally none),
-    and the activities; the view adds a count and one page of cases.
+    The same few queries whatever the number of cases: one counting the cases and those
+    whose stored dates stop short of the horizon, the stored statutory dates, the
+    activities, and (from the view) one page of cases. Only when some case's stored dates
+    stop short, which is normally none, are its dates worked out live, in two more.
     """
     horizon = today + timedelta(days=UPCOMING_DAYS)
     active = cases.filter(status__in=ACTIVE_STATUSES)
+    complete = complete_through(horizon)
+    counts = active.aggregate(total=Count("pk"), short=Count("pk", filter=~complete))
     stored = shown_between(
-        CaseDeadline.objects.filter(case__in=active.filter(complete_through(horizon)).values("pk")),
+        CaseDeadline.objects.filter(case__in=active.filter(complete).values("pk")),
         today,
         horizon,
     )
-    deadlines = [
-        UpcomingDeadline(row.case, row.due_on, event_title(row.kind, row.point))
-        for row in stored.select_related("case__client").only(
-            "due_on", "kind", "point", "case__id", *(f"case__{f}" for f in CLIENT_NAME_FIELDS)
+    # (day, case ID, what, person), in the order the table lists them.
+    found = [
+        (due_on, case_id, event_title(kind, point), rows.client_name(client_id, *name))
+        for case_id, due_on, kind, point, client_id, *name in stored.values_list(
+            "case_id",
+            "due_on",
+            "kind",
+            "point",
+            *(f"case__{column}" for column in rows.CLIENT_COLUMNS),
         )
     ]
-    deadlines.extend(_worked_out_live(active.exclude(complete_through(horizon)), today, horizon))
-    deadlines.sort(key=lambda item: (item.due_on, item.case.pk, item.what))
-    activities = list(
+    if counts["short"]:
+        found.extend(
+            (item.due_on, item.case.pk, item.what, str(item.case.client))
+            for item in _worked_out_live(active.exclude(complete), today, horizon)
+        )
+    found.sort(key=lambda item: item[:3])
+    activities = rows.activity_rows(
         Activity.objects.filter(
             case__in=active.values("pk"), occurs_on__gte=today, occurs_on__lte=horizon
         )
-        .select_related("case__client")
-        .only(
+        .order_by("occurs_on", "starts_at_time", "pk")
+        .values_list(
+            "case_id",
             "kind",
             "occurs_on",
             "starts_at_time",
-            "case__id",
-            *(f"case__{f}" for f in CLIENT_NAME_FIELDS),
+            *(f"case__{column}" for column in rows.CLIENT_COLUMNS),
         )
-        .order_by("occurs_on", "starts_at_time", "pk")
     )
     return Caseload(
-        cases=active.select_related("client", "hospital", "hospital_ward", "allocated_advocate")
-        .only(*CASE_ROW_FIELDS)
-        .order_by("client__last_name", "client__first_name", "pk"),
-        deadlines=deadlines,
+        cases=active.order_by("client__last_name", "client__first_name", "pk").values_list(
+            *rows.CASELOAD_COLUMNS
+        ),
+        total=counts["total"],
+        deadlines=rows.deadline_rows(found),
         activities=activities,
     )
 
@@ -237,18 +232,18 @@ def team_cases(user: User) -> QuerySet[Case]:
     return cases_visible_to(user).filter(allocated_advocate__team=user.team_id)
 
 
-def unallocated_cases() -> QuerySet[Case]:
-    """Active cases with no advocate, oldest first (read from a partial index)."""
+def unallocated_cases() -> QuerySet[Case, tuple[Any, ...]]:
+    """Active cases with no advocate, oldest first (read from a partial index), as
+    `rows.WAITING_COLUMNS`."""
     return (
         Case.objects.filter(status__in=ACTIVE_STATUSES, allocated_advocate__isnull=True)
-        .select_related("client", "hospital", "hospital_ward")
-        .only(*(f for f in CASE_ROW_FIELDS if f not in ADVOCATE_NAME_FIELDS))
         .order_by("opened_at", "pk")
+        .values_list(*rows.WAITING_COLUMNS)
     )
 
 
-def advocates_with_caseloads() -> QuerySet[User]:
-    """Active advocates with their team and open-case count.
+def advocates_with_caseloads() -> QuerySet[User, tuple[Any, ...]]:
+    """Active advocates with their team and open-case count, as `rows.ADVOCATE_ROW_COLUMNS`.
 
     Each count is a subquery answered from the (advocate, status) index, touching only that
     advocate's active cases; a join and GROUP BY would read every case the service has
@@ -263,23 +258,40 @@ def advocates_with_caseloads() -> QuerySet[User]:
     )
     return (
         User.objects.filter(role=Role.ADVOCATE, is_active=True)
-        .select_related("team")
-        .only("username", "first_name", "last_name", "team__name")
         .annotate(open_cases=Coalesce(Subquery(open_cases, output_field=IntegerField()), 0))
         .order_by("team__name", "open_cases", "last_name", "first_name", "pk")
+        .values_list(*rows.ADVOCATE_ROW_COLUMNS)
     )
+
+
+CASE_LIST_ORDER = ("-opened_at", "-pk")
 
 
 def case_list(user: User, status: str | None) -> QuerySet[Case]:
-    """Cases the person can see, newest first, with only the columns the list shows."""
+    """Cases the person can see, newest first."""
     cases = cases_visible_to(user)
     if status in CaseStatus.values:
         cases = cases.filter(status=status)
-    return (
-        cases.select_related("client", "allocated_advocate")
-        .only("status", "opened_at", *CLIENT_NAME_FIELDS, *ADVOCATE_NAME_FIELDS)
-        .order_by("-opened_at", "-pk")
+    return cases.order_by(*CASE_LIST_ORDER)
+
+
+def case_list_rows(
+    cases: QuerySet[Case], offset: int, size: int
+) -> tuple[list[rows.CaseListRow], bool]:
+    """`size` cases of the list from `offset`, and whether more follow, in one query.
+
+    The page's IDs are picked in a subquery the database answers from an index alone, and
+    only those rows are joined to their client and advocate: a deep page then skips index
+    entries rather than joined rows. One row more than the page says whether another page
+    follows, without counting.
+    """
+    keys = cases.values("pk")[offset : offset + size + 1]
+    found = list(
+        Case.objects.filter(pk__in=keys)
+        .order_by(*CASE_LIST_ORDER)
+        .values_list(*rows.CASE_LIST_COLUMNS)
     )
+    return rows.case_list_rows(found[:size]), len(found) > size
 
 
 def activities_between(user: User, start: date, end: date) -> list[Activity]:

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +17,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from imha.accounts.models import Role, User
-from imha.cases import calendar, selectors, services, subject_access
+from imha.cases import calendar, rows, selectors, services, subject_access
 from imha.cases.attachments import CONTENT_TYPES
 from imha.cases.deadlines import local_today
 from imha.cases.forms import (
@@ -60,6 +59,9 @@ CAN_EXPORT = (Role.MANAGER,)
 CASES_PER_PAGE = 50
 # The oldest cases waiting are shown first; a backlog longer than this is worked in turns.
 ALLOCATION_PAGE_SIZE = 100
+# The case list counts its cases up to this many (20 pages). Counting a manager's list of
+# every case ever opened, 100,000 of them, cost more database time than the page itself.
+CASE_LIST_COUNT_LIMIT = 1000
 
 
 def visible_case(request: HttpRequest, case_id: int) -> Case:
@@ -117,7 +119,7 @@ def caseload_page(
     caseload = selectors.caseload(cases, today)
     page, pagination = paging.paginated(
         request.GET,
-        Paginator(caseload.cases, CASES_PER_PAGE),
+        paging.KnownCountPaginator(caseload.cases, CASES_PER_PAGE, count=caseload.total),
         of="open cases",
         fragment="#open-cases",
     )
@@ -128,6 +130,7 @@ def caseload_page(
             **context,
             "caseload": caseload,
             "page": page,
+            "rows": rows.caseload_rows(page.object_list),
             "pagination": pagination,
             "today": today,
             "days": selectors.UPCOMING_DAYS,
@@ -165,19 +168,35 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_required(*CAN_VIEW)
 def case_list(request: HttpRequest) -> HttpResponse:
+    """Cases the person can see, newest first. A list of up to `CASE_LIST_COUNT_LIMIT`
+    cases is counted and gets numbered page links; a longer one (a manager's, of every
+    case the service has had) is not counted on each request, and gets "Previous" and
+    "Next" links instead, as the referral inbox's longest tab does."""
     user = signed_in_user(request)
     status = request.GET.get("status") or None
-    page, pagination = paging.paginated(
-        request.GET,
-        paging.KeysFirstPaginator(selectors.case_list(user, status), CASES_PER_PAGE),
-        of="cases",
+    cases = selectors.case_list(user, status)
+    requested = paging.requested_page_in(request.GET)
+    number, last = paging.capped_page_number(
+        requested,
+        paging.count_up_to(cases, CASE_LIST_COUNT_LIMIT),
+        limit=CASE_LIST_COUNT_LIMIT,
+        per_page=CASES_PER_PAGE,
     )
+    found, has_next = selectors.case_list_rows(cases, (number - 1) * CASES_PER_PAGE, CASES_PER_PAGE)
     return render(
         request,
         "cases/case_list.html",
         {
-            "page": page,
-            "pagination": pagination,
+            "rows": found,
+            "pagination": paging.pagination(
+                request.GET,
+                requested,
+                number=number,
+                last=last,
+                has_next=has_next,
+                of="cases",
+                empty=not found,
+            ),
             "status": status,
             "statuses": CaseStatus.choices,
             "current": "all",
@@ -189,8 +208,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @staff_required(*CAN_ALLOCATE)
 def allocation(request: HttpRequest) -> HttpResponse:
     waiting = selectors.unallocated_cases()
-    unallocated = list(waiting[:ALLOCATION_PAGE_SIZE])
-    advocates = list(selectors.advocates_with_caseloads())
+    unallocated = rows.waiting_rows(waiting[:ALLOCATION_PAGE_SIZE])
+    advocates = rows.advocate_rows(selectors.advocates_with_caseloads())
     return render(
         request,
         "cases/allocation.html",
@@ -200,7 +219,7 @@ def allocation(request: HttpRequest) -> HttpResponse:
             if len(unallocated) < ALLOCATION_PAGE_SIZE
             else waiting.count(),
             "advocates": advocates,
-            "form": AllocationForm(),
+            "advocate_options": rows.advocate_options(advocates) if unallocated else "",
             "current": "allocation",
         },
     )

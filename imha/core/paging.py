@@ -20,11 +20,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from math import ceil
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -233,25 +235,39 @@ def paginated(
     )
 
 
-class KeysFirstPaginator(Paginator):
-    """A paginator for long lists: it reads the page's primary keys first, which the
-    database answers from an index alone, then fetches just those rows with their joins.
-    With OFFSET on the joined query, page 2,000 would join and throw away 100,000 rows; this
-    way it skips 100,000 index entries instead."""
+class KnownCountPaginator(Paginator):
+    """A Paginator told how many rows its list has, for a list whose count came from a
+    query that was needed anyway (the caseload counts its cases with its other figures)."""
 
-    def __init__(self, queryset: QuerySet[Any], per_page: int) -> None:
-        super().__init__(queryset, per_page)
-        self.queryset = queryset
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
 
-    def page(self, number: int | str) -> Page:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        keys = list(self.queryset.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.queryset.order_by().filter(pk__in=keys)}
-        return Page([rows[key] for key in keys], number, self)
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
+# --- lists counted only while short -----------------------------------------------------------
+
+
+def count_up_to(rows: QuerySet[Any], limit: int) -> int:
+    """How many rows there are, counting no further than one past `limit`: the count stops
+    there, so it reads at most that many index entries however long the list is."""
+    return rows.order_by().values("pk")[: limit + 1].count()
+
+
+def capped_page_number(
+    requested: RequestedPage, total: int, *, limit: int, per_page: int
+) -> tuple[int, int | None]:
+    """The page to show and the number of pages (None when not counted) for a list whose
+    `count_up_to(limit)` was `total`. A list of up to `limit` rows is counted and gets
+    numbered links; a longer one is paged like an uncounted list, with "Previous" and
+    "Next"."""
+    if total > limit:
+        return requested.number, None
+    last = max(1, ceil(total / per_page))
+    return nearest_page_number(requested, last), last
 
 
 # --- uncounted lists ---------------------------------------------------------------------------

@@ -132,7 +132,7 @@ def record_status(case: Case, actor, status_code: str, started_on: date, **field
 
 def caseload_dates(case: Case, today: date) -> Counter:
     found = selectors.caseload(Case.objects.filter(pk=case.pk), today).deadlines
-    return Counter((item.due_on, item.what) for item in found)
+    return Counter((item["due_on"], item["what"]) for item in found)
 
 
 @pytest.mark.parametrize(("status_code", "started_on", "extra", "date_of_birth"), SCENARIOS)
@@ -171,14 +171,14 @@ def test_a_capped_order_names_its_last_day_only_once_the_last_period_begins(
     # last renewal runs from 31 to 31 December 2026, a single day.
     case = make_case(staff["ada"], status_code="s38", started_on=date(2026, 1, 1))
     ends = [
-        (item.due_on, item.what)
+        (item["due_on"], item["what"])
         for item in selectors.caseload(
             Case.objects.filter(pk=case.pk), date(2026, 12, 20)
         ).deadlines
     ]
     assert ends == [(date(2026, 12, 30), "Ends")]
     later = selectors.caseload(Case.objects.filter(pk=case.pk), date(2026, 12, 31)).deadlines
-    assert [(item.due_on, item.what) for item in later] == [(date(2026, 12, 31), "Ends")]
+    assert [(item["due_on"], item["what"]) for item in later] == [(date(2026, 12, 31), "Ends")]
 
 
 @settings(
