@@ -9,12 +9,17 @@ partial indexes) or the small first-information tallies, never the whole history
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
 
+from django.db import connection
 from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from imha.accounts.models import Role, User
 from imha.hospitals.models import (
@@ -108,11 +113,28 @@ def ward_summaries(hospital: Hospital, today: date) -> list[WardSummary]:
     The join takes only the hospital's current patients, which the partial index
     `notice_current_by_ward` holds with every column counted here.
     """
+    sql, params = _ward_summaries_sql(connection.vendor, hospital.pk, hospital.due_soon_days, today)
+    return [
+        WardSummary(ward_id, name, bool(is_active), *counts)
+        for ward_id, name, is_active, *counts in _fetch(sql, params)
+    ]
+
+
+# Building the queries behind the dashboards' figures took the ORM ten to twenty times longer
+# than the database took to answer them: a couple of milliseconds of processor time on every
+# request, for SQL that changes only with its arguments (the date among them, so once a day).
+# It is built once and kept; the rows are read with a plain cursor. Only SQL and parameters
+# are kept, never results, so every request still reads the figures afresh. The database's
+# vendor is part of the key because the SQL differs between PostgreSQL and SQLite.
+@lru_cache(maxsize=256)
+def _ward_summaries_sql(
+    vendor: str, hospital_id: int, due_soon_days: int, today: date
+) -> tuple[str, tuple[Any, ...]]:
     current = FilteredRelation(
-        "notices", condition=Q(notices__hospital=hospital) & _on("notices", CURRENT)
+        "notices", condition=Q(notices__hospital_id=hospital_id) & _on("notices", CURRENT)
     )
     wards = (
-        Ward.objects.filter(hospital=hospital)
+        Ward.objects.filter(hospital_id=hospital_id)
         .annotate(current=current)
         .annotate(
             patients=Count("current"),
@@ -120,25 +142,37 @@ def ward_summaries(hospital: Hospital, today: date) -> list[WardSummary]:
             first_overdue=Count("current", filter=_on("current", first_information_overdue(today))),
             overdue=Count("current", filter=_on("current", reminder_overdue(today))),
             due_soon=Count(
-                "current", filter=_on("current", reminder_due_soon(today, hospital.due_soon_days))
+                "current", filter=_on("current", reminder_due_soon(today, due_soon_days))
             ),
         )
         .filter(Q(is_active=True) | Q(patients__gt=0))
         .order_by("name")
-    )
-    return [
-        WardSummary(
-            ward.pk,
-            ward.name,
-            ward.is_active,
-            ward.patients,
-            ward.qualifying,
-            ward.first_overdue,
-            ward.overdue,
-            ward.due_soon,
+        # In WardSummary's order.
+        .values_list(
+            "pk",
+            "name",
+            "is_active",
+            "patients",
+            "qualifying",
+            "first_overdue",
+            "overdue",
+            "due_soon",
         )
-        for ward in wards
-    ]
+    )
+    return _sql_of(wards)
+
+
+def _sql_of(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _fetch(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """Rows of SQL kept by one of the `_..._sql` functions. Their columns are numbers, text
+    and booleans, which need no conversion but SQLite's 0 and 1 for booleans."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _on(relation: str, condition: Q) -> Q:
@@ -205,6 +239,77 @@ def action_due(notice: QualifyingNotice, today: date) -> ActionDue:
     if notice.information_due_by is not None and not notice.told_both_ways:
         return ActionDue(notice, True, notice.information_due_by, notice.information_due_by < today)
     return ActionDue(notice, False, notice.action_due_on, notice.action_due_on < today)
+
+
+# The columns of a row of the dashboard's list, in the order `action_row` takes them.
+ACTION_ROW_COLUMNS = (
+    "pk",
+    "patient_name",
+    "ward__name",
+    "information_due_by",
+    "first_told_verbally_on",
+    "first_given_in_writing_on",
+    "next_reminder_reason",
+    "action_due_on",
+)
+
+
+def action_rows_needing_action(hospital: Hospital, today: date) -> QuerySet[Any]:
+    """`notices_needing_action` as plain tuples of `ACTION_ROW_COLUMNS`, for the dashboard.
+
+    Making a QualifyingNotice and a Ward for every row cost more than the query; the page
+    shows eight of their fields.
+    """
+    return notices_needing_action(hospital, today).values_list(*ACTION_ROW_COLUMNS)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """One row of the dashboard's list as the page shows it: what `action_due` says, in words."""
+
+    notice_id: int
+    patient_name: str
+    ward_name: str
+    what: str
+    due_on: date
+    overdue: bool
+    url: str
+
+
+def action_row(values: tuple[Any, ...], today: date, notice_url: Callable[[int], str]) -> ActionRow:
+    """The row for a tuple from `action_rows_needing_action`, decided as `action_due` does."""
+    (
+        notice_id,
+        patient_name,
+        ward_name,
+        information_due_by,
+        told_verbally_on,
+        given_in_writing_on,
+        next_reminder_reason,
+        action_due_on,
+    ) = values
+    if action_due_on is None:
+        raise ValueError("Only a notice with something due can be listed as needing action.")
+    if information_due_by is not None and (told_verbally_on is None or given_in_writing_on is None):
+        due_on = information_due_by
+        if told_verbally_on is not None:
+            what = "Give them the information about IMHAs in writing"
+        elif given_in_writing_on is not None:
+            what = "Tell them about IMHAs verbally"
+        else:
+            what = "Tell them about IMHAs for the first time, verbally and in writing"
+    else:
+        due_on, what = action_due_on, next_reminder_reason
+    return ActionRow(
+        notice_id, patient_name, ward_name, what, due_on, due_on < today, notice_url(notice_id)
+    )
+
+
+def notice_url_maker() -> Callable[[int], str]:
+    """Makes the address of each notice's page from its id, reversing the URL pattern once
+    rather than once a row."""
+    before, after = reverse("hospitals:notice_detail", args=[0]).rsplit("0", 1)
+    return lambda notice_id: f"{before}{notice_id}{after}"
 
 
 @dataclass(frozen=True)
@@ -282,6 +387,36 @@ def compliance_by_hospital(
     first information has been reached, so patients still within their deadline are not
     counted as failures.
     """
+    hospitals_sql, tallies_sql = _compliance_sql(connection.vendor, today, period_days)
+    in_period = {
+        hospital_id: _PeriodFigures(*figures) for hospital_id, *figures in _fetch(*tallies_sql)
+    }
+    rows = []
+    for hospital_id, name, code, qualifying_now, first_overdue, overdue in _fetch(*hospitals_sql):
+        period = in_period.get(hospital_id, _PeriodFigures())
+        rows.append(
+            HospitalCompliance(
+                hospital_id=hospital_id,
+                name=name,
+                code=code,
+                qualifying_now=qualifying_now,
+                became_qualifying=period.became,
+                deadline_reached=period.deadline_reached,
+                told_verbally_in_time=period.verbal,
+                given_in_writing_in_time=period.written,
+                first_information_overdue=first_overdue,
+                reminders_overdue=overdue,
+            )
+        )
+    return rows
+
+
+@lru_cache(maxsize=16)
+def _compliance_sql(
+    vendor: str, today: date, period_days: int
+) -> tuple[tuple[str, tuple[Any, ...]], tuple[str, tuple[Any, ...]]]:
+    """The SQL of `compliance_by_hospital`'s two queries, built once a day (see
+    `_ward_summaries_sql`)."""
     since = today - timedelta(days=period_days)
     hospitals = (
         Hospital.objects.filter(is_active=True)
@@ -292,13 +427,11 @@ def compliance_by_hospital(
             overdue=Count("current", filter=_on("current", reminder_overdue(today))),
         )
         .order_by("name")
+        .values_list("pk", "name", "code", "qualifying_now", "first_overdue", "overdue")
     )
     deadline_reached = Q(information_due_by__lte=today)
-    in_period = {
-        row["hospital_id"]: _PeriodFigures(
-            row["became"], row["deadline_reached"], row["verbal"], row["written"]
-        )
-        for row in FirstInformationTally.objects.filter(qualifying_since__gte=since)
+    tallies = (
+        FirstInformationTally.objects.filter(qualifying_since__gte=since)
         .order_by()
         .values("hospital_id")
         .annotate(
@@ -307,25 +440,10 @@ def compliance_by_hospital(
             verbal=Coalesce(Sum("told_verbally_in_time", filter=deadline_reached), 0),
             written=Coalesce(Sum("given_in_writing_in_time", filter=deadline_reached), 0),
         )
-    }
-    rows = []
-    for hospital in hospitals:
-        period = in_period.get(hospital.pk, _PeriodFigures())
-        rows.append(
-            HospitalCompliance(
-                hospital_id=hospital.pk,
-                name=hospital.name,
-                code=hospital.code,
-                qualifying_now=hospital.qualifying_now,
-                became_qualifying=period.became,
-                deadline_reached=period.deadline_reached,
-                told_verbally_in_time=period.verbal,
-                given_in_writing_in_time=period.written,
-                first_information_overdue=hospital.first_overdue,
-                reminders_overdue=hospital.overdue,
-            )
-        )
-    return rows
+        # In _PeriodFigures' order, after the hospital.
+        .values_list("hospital_id", "became", "deadline_reached", "verbal", "written")
+    )
+    return _sql_of(hospitals), _sql_of(tallies)
 
 
 @dataclass(frozen=True)

@@ -52,9 +52,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     hospital = _users_hospital(user)
     today = _today()
+    notice_url = selectors.notice_url_maker()
     page, pagination = paging.paginated(
         request.GET,
-        Paginator(selectors.notices_needing_action(hospital, today), ACTIONS_PER_PAGE),
+        Paginator(selectors.action_rows_needing_action(hospital, today), ACTIONS_PER_PAGE),
         of="patients who need telling or reminding",
         fragment="#needing-action",
     )
@@ -67,7 +68,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "wards": selectors.ward_summaries(hospital, today),
             "page": page,
             "pagination": pagination,
-            "needing_action": [selectors.action_due(notice, today) for notice in page],
+            "needing_action": [selectors.action_row(row, today, notice_url) for row in page],
         },
     )
 

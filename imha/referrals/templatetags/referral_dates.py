@@ -17,7 +17,11 @@ register = template.Library()
 def plain_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
-    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return _clock_time(timezone.localtime(moment) if timezone.is_aware(moment) else moment)
+
+
+def _clock_time(local: datetime) -> str:
+    """`plain_time` of a time already in the local zone: converting again would only cost."""
     if local.hour == 12 and local.minute == 0:
         return "midday"
     if local.hour == 0 and local.minute == 0:
@@ -33,7 +37,7 @@ def plain_datetime(moment: datetime | None) -> str:
     if moment is None:
         return ""
     local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
-    return f"{plain_time(local)} on {local:%A} {local.day} {local:%B %Y}"
+    return f"{_clock_time(local)} on {local:%A} {local.day} {local:%B %Y}"
 
 
 @register.filter
@@ -42,4 +46,4 @@ def short_datetime(moment: datetime | None) -> str:
     if moment is None:
         return ""
     local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
-    return f"{local:%a} {local.day} {local:%b %Y}, {plain_time(local)}"
+    return f"{local:%a} {local.day} {local:%b %Y}, {_clock_time(local)}"
