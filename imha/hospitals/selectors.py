@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from imha.accounts.models import Role, User
+from imha.core.kept_sql import fetch_rows, sql_of
 from imha.hospitals.models import (
     FirstInformationTally,
     Hospital,
@@ -116,16 +117,12 @@ def ward_summaries(hospital: Hospital, today: date) -> list[WardSummary]:
     sql, params = _ward_summaries_sql(connection.vendor, hospital.pk, hospital.due_soon_days, today)
     return [
         WardSummary(ward_id, name, bool(is_active), *counts)
-        for ward_id, name, is_active, *counts in _fetch(sql, params)
+        for ward_id, name, is_active, *counts in fetch_rows(sql, params)
     ]
 
 
-# Building the queries behind the dashboards' figures took the ORM ten to twenty times longer
-# than the database took to answer them: a couple of milliseconds of processor time on every
-# request, for SQL that changes only with its arguments (the date among them, so once a day).
-# It is built once and kept; the rows are read with a plain cursor. Only SQL and parameters
-# are kept, never results, so every request still reads the figures afresh. The database's
-# vendor is part of the key because the SQL differs between PostgreSQL and SQLite.
+# The SQL of the ward figures changes only with its arguments (the date among them, so once
+# a day); it is built once and kept (see imha.core.kept_sql).
 @lru_cache(maxsize=256)
 def _ward_summaries_sql(
     vendor: str, hospital_id: int, due_soon_days: int, today: date
@@ -159,20 +156,7 @@ def _ward_summaries_sql(
             "due_soon",
         )
     )
-    return _sql_of(wards)
-
-
-def _sql_of(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
-    sql, params = queryset.query.sql_with_params()
-    return sql, tuple(params)
-
-
-def _fetch(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-    """Rows of SQL kept by one of the `_..._sql` functions. Their columns are numbers, text
-    and booleans, which need no conversion but SQLite's 0 and 1 for booleans."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return sql_of(wards)
 
 
 def _on(relation: str, condition: Q) -> Q:
@@ -389,10 +373,12 @@ def compliance_by_hospital(
     """
     hospitals_sql, tallies_sql = _compliance_sql(connection.vendor, today, period_days)
     in_period = {
-        hospital_id: _PeriodFigures(*figures) for hospital_id, *figures in _fetch(*tallies_sql)
+        hospital_id: _PeriodFigures(*figures) for hospital_id, *figures in fetch_rows(*tallies_sql)
     }
     rows = []
-    for hospital_id, name, code, qualifying_now, first_overdue, overdue in _fetch(*hospitals_sql):
+    for hospital_id, name, code, qualifying_now, first_overdue, overdue in fetch_rows(
+        *hospitals_sql
+    ):
         period = in_period.get(hospital_id, _PeriodFigures())
         rows.append(
             HospitalCompliance(
@@ -443,7 +429,7 @@ def _compliance_sql(
         # In _PeriodFigures' order, after the hospital.
         .values_list("hospital_id", "became", "deadline_reached", "verbal", "written")
     )
-    return _sql_of(hospitals), _sql_of(tallies)
+    return sql_of(hospitals), sql_of(tallies)
 
 
 @dataclass(frozen=True)
