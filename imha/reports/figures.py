@@ -218,6 +218,9 @@ class QuarterlyReturn:
     people_supported: Figure
     equality: tuple[Breakdown, ...]
     duty_to_inform: tuple[HospitalDuty, ...]
+    # The token of the data these figures were counted from (imha.reports.freshness), set
+    # when they are kept; empty for figures counted and not kept.
+    data_version: str = ""
 
     @property
     def hearings_supported(self) -> tuple[Row, ...]:

@@ -9,7 +9,7 @@ from imha.accounts.models import User
 from imha.audit import services as audit
 from imha.audit.models import AuditAction
 from imha.hospitals.models import Hospital
-from imha.reports import caching, selectors
+from imha.reports import caching, freshness, selectors
 from imha.reports.figures import QuarterlyReturn
 from imha.reports.periods import ReportPeriod
 
@@ -51,6 +51,9 @@ def recalculate_quarterly_return(
     Both audiences are replaced together, so a commissioner looking after a manager has
     recalculated sees the same moment's figures, suppressed.
     """
+    # Read before counting, so the figures are kept under a version no newer than the data
+    # they were counted from (see imha.reports.caching.store).
+    version = freshness.data_version()
     returns = selectors.returns_for_every_audience(period, hospital=hospital)
     report = returns[selectors.audience_of(actor)]
     with transaction.atomic():
@@ -65,5 +68,7 @@ def recalculate_quarterly_return(
             request=request,
         )
     # Kept only once the audit entry is saved, so no recalculation goes unrecorded.
-    caching.store(period, hospital.pk if hospital is not None else None, returns)
-    return report
+    kept = caching.store(
+        period, hospital.pk if hospital is not None else None, returns, version=version
+    )
+    return kept[selectors.audience_of(actor)]

@@ -115,7 +115,9 @@ def _figures_cache(
     return {
         "seconds": seconds,
         "kept_for": caching.in_words(seconds),
-        "key": caching.figures_key(report.period, hospital_id, selectors.audience_of(user)),
+        "key": caching.figures_key(
+            report.period, hospital_id, selectors.audience_of(user), version=report.data_version
+        ),
         "calculated_at": report.generated_at.isoformat(),
     }
 
