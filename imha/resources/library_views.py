@@ -2,20 +2,32 @@
 
 Like the rest of the public site they set no cookies: the filters are a plain GET form and
 downloads are counted without knowing who downloaded.
+
+Each list grows as the service publishes more, so each is shown a page at a time through
+imha.core.paging, like the staff lists. The page number lives in the address next to the
+filters, so a page link keeps the filters and nothing needs remembering between requests.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from imha.core import paging
 from imha.resources import selectors, services
 from imha.resources.models import Audience, Language, Topic
 from imha.resources.selectors import LibraryFilters
+
+# Enough to scan on one screenful or two without a long scroll; the same for all three lists
+# so that paging through the library feels the same everywhere.
+RESOURCES_PER_PAGE = 20
+STORIES_PER_PAGE = 20
+EVENTS_PER_PAGE = 20
 
 
 @dataclass(frozen=True)
@@ -64,11 +76,23 @@ def filter_groups(filters: LibraryFilters) -> list[FilterGroup]:
 @require_safe
 def library(request: HttpRequest) -> HttpResponse:
     filters = LibraryFilters.from_query(request.GET)
-    resources = list(selectors.public_library(filters))
+    page, pagination = paging.paginated(
+        request.GET,
+        Paginator(selectors.public_library(filters), RESOURCES_PER_PAGE),
+        of="toolkits and leaflets",
+        # The filter form comes first, and on a phone it fills the screen: the page links
+        # take the reader straight back to the results.
+        fragment="#results-heading",
+    )
     return render(
         request,
         "resources/library/index.html",
-        {"resources": resources, "filters": filters, "groups": filter_groups(filters)},
+        {
+            "page": page,
+            "pagination": pagination,
+            "filters": filters,
+            "groups": filter_groups(filters),
+        },
     )
 
 
@@ -95,9 +119,12 @@ def download(request: HttpRequest, slug: str) -> FileResponse:
 
 @require_safe
 def stories(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "resources/stories/list.html", {"stories": list(selectors.published_stories())}
+    page, pagination = paging.paginated(
+        request.GET,
+        Paginator(selectors.published_stories(), STORIES_PER_PAGE),
+        of="stories",
     )
+    return render(request, "resources/stories/list.html", {"page": page, "pagination": pagination})
 
 
 @require_safe
@@ -109,6 +136,17 @@ def story(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def events(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    page, pagination = paging.paginated(
+        request.GET,
+        Paginator(selectors.upcoming_events(now), EVENTS_PER_PAGE),
+        of="upcoming events",
+    )
+    # Past events are few (the latest only) and come after the upcoming ones, so they are
+    # shown once, on the first page, rather than repeated on every page of upcoming events.
+    past = selectors.recent_past_events(now) if page.number == 1 else []
     return render(
-        request, "resources/events/list.html", {"events": selectors.public_events(timezone.now())}
+        request,
+        "resources/events/list.html",
+        {"page": page, "pagination": pagination, "past_events": past},
     )

@@ -6,7 +6,7 @@ Every public query filters on the published flag here, so a view cannot forget i
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
@@ -94,24 +94,25 @@ def published_story(slug: str) -> Story:
     return story
 
 
-@dataclass(frozen=True)
-class EventsPage:
-    upcoming: list[Event] = field(default_factory=list)
-    past: list[Event] = field(default_factory=list)
-
-
 def _upcoming_condition(now: datetime) -> Q:
     # An event is upcoming until it finishes; one with no end time, until it starts.
     return Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now)
 
 
-def public_events(now: datetime) -> EventsPage:
-    published = Event.objects.filter(is_published=True)
-    condition = _upcoming_condition(now)
-    return EventsPage(
-        upcoming=list(published.filter(condition).order_by("starts_at", "pk")),
-        past=list(published.exclude(condition).order_by("-starts_at", "-pk")[:PAST_EVENTS_SHOWN]),
+def upcoming_events(now: datetime) -> QuerySet[Event]:
+    """Published events not yet over, soonest first: the list the events page pages through."""
+    return (
+        Event.objects.filter(is_published=True)
+        .filter(_upcoming_condition(now))
+        .order_by("starts_at", "pk")
     )
+
+
+def recent_past_events(now: datetime) -> list[Event]:
+    """The most recent published events that are over, latest first. Only a few are kept on
+    show, as a record of what the service has run: nobody is looking for a date to book."""
+    past = Event.objects.filter(is_published=True).exclude(_upcoming_condition(now))
+    return list(past.order_by("-starts_at", "-pk")[:PAST_EVENTS_SHOWN])
 
 
 # --- staff pages ------------------------------------------------------------------

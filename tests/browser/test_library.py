@@ -18,6 +18,7 @@ from tests.resources.conftest import (
     story_details,
     upload,
 )
+from tests.resources.test_library_paging import add_resources
 
 
 @pytest.fixture(autouse=True)
@@ -99,4 +100,28 @@ def test_a_staff_form_with_errors_is_accessible(signed_in_page):
     summary.wait_for()
     assert "Date of the event must include a year" in summary.inner_text()
     assert page.title().startswith("Error: ")
+    assert_accessible(page)
+
+
+def test_paging_through_filtered_results_keeps_the_filters_and_is_accessible(page):
+    add_resources(25, audience="patient")
+    add_resources(5, start=100, audience="family")
+
+    page.goto("/toolkits-and-leaflets/")
+    page.get_by_label("Patients").check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**audience=patient**")
+    assert page.locator("#results-count").inner_text() == (
+        "Showing 1 to 20 of 25 toolkits and leaflets"
+    )
+
+    pages = page.get_by_role("navigation", name="Pages of toolkits and leaflets")
+    pages.get_by_role("link", name="Next page").click()
+    page.wait_for_url("**page=2**")
+    assert "audience=patient" in page.url
+    assert page.title().startswith("Toolkits and leaflets (page 2 of 2)")
+    assert page.get_by_label("Patients").is_checked()
+    assert page.locator(".imha-library-item h3").all_inner_texts() == [
+        f"Leaflet {n:03}" for n in range(20, 25)
+    ]
     assert_accessible(page)

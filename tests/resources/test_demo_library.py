@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from imha.resources.anonymisation import publishing_problems
 from imha.resources.demo import DEMO_LEAFLETS, load_demo_library
 from imha.resources.models import Event, Resource, ResourceVersion, Story
-from imha.resources.selectors import public_events
+from imha.resources.selectors import recent_past_events, upcoming_events
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,6 @@ def test_the_demo_story_passes_every_publishing_check():
 
 def test_the_demo_events_include_upcoming_and_past():
     load_demo_library()
-    events = public_events(timezone.now())
-    assert len(events.upcoming) == 2
-    assert len(events.past) == 1
+    now = timezone.now()
+    assert upcoming_events(now).count() == 2
+    assert len(recent_past_events(now)) == 1

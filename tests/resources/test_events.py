@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imha.resources.models import Event
-from imha.resources.selectors import public_events
+from imha.resources.selectors import recent_past_events, upcoming_events
 
 pytestmark = pytest.mark.django_db
 
@@ -41,14 +41,13 @@ def test_events_split_into_upcoming_and_past_around_now():
     event("Last year", -timedelta(days=365))
     event("Hidden", timedelta(days=2), is_published=False)
 
-    page = public_events(NOW)
-    assert [e.title for e in page.upcoming] == [
+    assert [e.title for e in upcoming_events(NOW)] == [
         "Started an hour ago, ends in an hour",
         "Starts in a minute, no end time",
         "Tomorrow",
         "Next month",
     ]
-    assert [e.title for e in page.past] == [
+    assert [e.title for e in recent_past_events(NOW)] == [
         "Started a minute ago, no end time",
         "Ended an hour ago",
         "Last year",
