@@ -225,6 +225,13 @@ def test_nothing_matching_still_says_so_on_any_page_number():
     assert f'href="{LIBRARY}">Clear filters' in page
 
 
+def test_an_empty_library_says_it_is_empty_rather_than_blaming_filters():
+    Resource.objects.all().delete()
+    page = get(LIBRARY)
+    assert "There are no toolkits or leaflets here yet." in page
+    assert "Nothing matches all the filters you chose." not in page
+
+
 # --- stories ---------------------------------------------------------------------------------
 
 
