@@ -394,6 +394,42 @@ class AttachmentForm(forms.Form):
     )
 
 
+class FindClientForm(forms.Form):
+    """The other record of a merge, found by its client number (shown as "Client 1234" at
+    the top of every client page)."""
+
+    number = govuk.text(
+        "Client number of the other record",
+        12,
+        required_message="Enter the client number of the other record",
+        help_text="It is at the top of their page, above their name. For example, 1234.",
+        attrs={"inputmode": "numeric", "spellcheck": "false", "autocomplete": "off"},
+    )
+
+    def clean_number(self) -> int:
+        raw: str = self.cleaned_data["number"]
+        # People copy "Client 1234" from the page as often as the number alone.
+        digits = raw.strip().removeprefix("Client").removeprefix("client").strip()
+        if not digits.isdigit() or int(digits) == 0:
+            raise ValidationError("Enter the client number as digits only, like 1234")
+        return int(digits)
+
+
+class MergeClientsForm(forms.Form):
+    """The confirmation of a merge. The box is asked for only when the dates of birth
+    differ: then it is the person's word that they checked, recorded in the audit log."""
+
+    same_person = forms.BooleanField(
+        label="I have checked these are the same person",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, dates_of_birth_differ: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not dates_of_birth_differ:
+            del self.fields["same_person"]
+
+
 def error_for(form: forms.Form, field: str, error: ValidationError) -> None:
     for message in error.messages:
         form.add_error(field, message)

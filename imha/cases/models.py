@@ -204,8 +204,31 @@ class Client(models.Model):
     # Set when the retention policy removed the person's identifying details.
     anonymised_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
+    # Set when this record turned out to be a duplicate and was merged into another
+    # (`services.merge_clients`). The row is kept, retired, rather than deleted: the audit
+    # log and old links name its ID, and what it held stays visible to a subject access
+    # export. Nothing points at a retired row but other retired rows' `merged_into`.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_records",
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True, merged_at__isnull=True)
+                | Q(merged_into__isnull=False, merged_at__isnull=False),
+                name="merged_client_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("pk")), name="client_not_merged_into_itself"
+            ),
+        ]
 
     def __str__(self) -> str:
         if self.anonymised_at is not None:
@@ -222,6 +245,10 @@ class Client(models.Model):
     @property
     def full_name(self) -> str:
         return str(self)
+
+    @property
+    def is_retired(self) -> bool:
+        return self.merged_into_id is not None
 
     def age_band_on(self, day: date) -> AgeBand:
         return age_band(self.date_of_birth, day)

@@ -43,6 +43,24 @@ ANONYMISED_NAME = "Anonymised"
 REMOVED = "Removed under the retention policy"
 
 
+# What anonymising leaves in a client's personal fields.
+ANONYMISED_CLIENT_FIELDS: dict[str, object] = {
+    "first_name": ANONYMISED_NAME,
+    "last_name": "",
+    "preferred_name": "",
+    "normalised_name": "",
+    "date_of_birth": None,
+    "nhs_number": "",
+    "phone": "",
+    "email": "",
+    "safe_to_leave_message": None,
+    "contact_notes": "",
+    "interpreter_language": "",
+    "communication_needs": [],
+    "access_needs": "",
+}
+
+
 def retention_days() -> int:
     return int(getattr(settings, "IMHA_CASE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
 
@@ -121,29 +139,26 @@ def anonymise_client(client: Client, now: datetime) -> bool:
     Attachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
     for referral in Referral.objects.filter(case__client=current):
         anonymise_referral(referral)
-    Client.objects.filter(pk=current.pk).update(
-        first_name=ANONYMISED_NAME,
-        last_name="",
-        preferred_name="",
-        normalised_name="",
-        date_of_birth=None,
-        nhs_number="",
-        phone="",
-        email="",
-        safe_to_leave_message=None,
-        contact_notes="",
-        interpreter_language="",
-        communication_needs=[],
-        access_needs="",
-        anonymised_at=now,
+    # Records merged into this one (imha.cases.services.merge_clients) have no cases of their
+    # own left, so they are never due by themselves; they still hold the same person's name,
+    # date of birth and contact details, and go with the record they were merged into.
+    retired = list(
+        Client.objects.select_for_update()
+        .filter(merged_into=current, anonymised_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    audit.record(
-        actor=None,
-        action=AuditAction.UPDATE,
-        object_type="client",
-        object_id=current.pk,
-        summary=f"Client {current.pk} anonymised under the retention policy",
+    Client.objects.filter(pk__in=[current.pk, *retired]).update(
+        **ANONYMISED_CLIENT_FIELDS, anonymised_at=now
     )
+    for client_id in (current.pk, *retired):
+        audit.record(
+            actor=None,
+            action=AuditAction.UPDATE,
+            object_type="client",
+            object_id=client_id,
+            summary=f"Client {client_id} anonymised under the retention policy",
+        )
     return True
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from imha.accounts.models import Role, User
@@ -28,6 +28,7 @@ from imha.cases.deadlines import (
     event_title,
     upcoming,
 )
+from imha.cases.matching import normalised_nhs_number
 from imha.cases.models import (
     ACTIVE_STATUSES,
     Activity,
@@ -60,7 +61,11 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
 
 
 def clients_visible_to(user: User) -> QuerySet[Client]:
-    return Client.objects.filter(pk__in=cases_visible_to(user).values("client_id"))
+    """Clients with a case the person can see. A record retired by a merge has no cases
+    left, and is left out by name too, so no list or page ever offers it."""
+    return Client.objects.filter(
+        pk__in=cases_visible_to(user).values("client_id"), merged_into__isnull=True
+    )
 
 
 def current_status_prefetch() -> Prefetch:
@@ -126,6 +131,78 @@ def case_detail(user: User, case: Case, today: date) -> CaseDetail:
 
 def client_for_detail(user: User, client_id: int) -> Client:
     return clients_visible_to(user).get(pk=client_id)
+
+
+def kept_client_for(user: User, client_id: int) -> Client | None:
+    """For a record retired by a merge, the record it was merged into, if this person may
+    see it; otherwise None, so that a retired ID tells nobody more than a missing one."""
+    retired = Client.objects.filter(pk=client_id, merged_into__isnull=False).first()
+    if retired is None or retired.merged_into_id is None:
+        return None
+    # `merge_clients` keeps every retired record pointing at a current one; the loop is
+    # only a guard against rows changed by hand.
+    kept_id: int = retired.merged_into_id
+    seen = {retired.pk}
+    while True:
+        kept = Client.objects.filter(pk=kept_id).first()
+        if kept is None or kept.pk in seen:
+            return None
+        if kept.merged_into_id is None:
+            break
+        seen.add(kept.pk)
+        kept_id = kept.merged_into_id
+    return clients_visible_to(user).filter(pk=kept.pk).first()
+
+
+@dataclass(frozen=True)
+class LikelyDuplicate:
+    client: Client
+    reasons: list[str]
+    case_count: int
+
+
+# Enough to show every real duplicate; a longer list means a common name with no date of
+# birth to tell people apart, which the client number search handles better.
+LIKELY_DUPLICATES_SHOWN = 20
+
+
+def likely_duplicates(user: User, client: Client) -> list[LikelyDuplicate]:
+    """Other current records that may be the same person: the same NHS number, or the same
+    name and date of birth, compared as `imha.cases.matching` folds them (the rules the
+    referral inbox's duplicate check uses)."""
+    nhs_number = normalised_nhs_number(client.nhs_number)
+    conditions = Q()
+    if nhs_number:
+        conditions |= Q(nhs_number=nhs_number)
+    if client.date_of_birth is not None and client.normalised_name:
+        conditions |= Q(normalised_name=client.normalised_name, date_of_birth=client.date_of_birth)
+    if not conditions:
+        return []
+    found = (
+        clients_visible_to(user)
+        .filter(conditions, anonymised_at__isnull=True)
+        .exclude(pk=client.pk)
+        .annotate(case_count=Count("cases"))
+        .order_by("pk")[:LIKELY_DUPLICATES_SHOWN]
+    )
+    duplicates = []
+    for other in found:
+        reasons = []
+        if nhs_number and normalised_nhs_number(other.nhs_number) == nhs_number:
+            reasons.append("Same NHS number")
+        if (
+            client.date_of_birth is not None
+            and other.normalised_name == client.normalised_name
+            and other.date_of_birth == client.date_of_birth
+        ):
+            reasons.append("Same name and date of birth")
+        duplicates.append(LikelyDuplicate(other, reasons, getattr(other, "case_count", 0)))
+    return duplicates
+
+
+def client_case_count(client: Client) -> int:
+    """All the person's cases, whoever can see them: a merge moves every one."""
+    return Case.objects.filter(client=client).count()
 
 
 def cases_of_client(user: User, client: Client) -> list[Case]:
@@ -300,5 +377,7 @@ def activities_between(user: User, start: date, end: date) -> list[Activity]:
         Activity.objects.filter(advocate=user, occurs_on__gte=start, occurs_on__lte=end)
         .filter(case__in=cases_visible_to(user))
         .select_related("case", "case__client", "case__hospital", "case__hospital_ward")
-        .order_by("occurs_on", "starts_at_time", "pk")
+        # Activities with no time (all day) first on every database: SQLite and
+        # PostgreSQL would otherwise put them at opposite ends of the day.
+        .order_by("occurs_on", F("starts_at_time").asc(nulls_first=True), "pk")
     )

@@ -6,8 +6,10 @@ person's health or what was said: the log is read more widely than case records.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,7 +23,7 @@ from imha.audit import services as audit
 from imha.audit.models import AuditAction
 from imha.cases import deadlines, stored_deadlines
 from imha.cases.attachments import check_attachment
-from imha.cases.matching import normalised_name
+from imha.cases.matching import normalised_name, normalised_nhs_number
 from imha.cases.models import (
     ACTIVE_STATUSES,
     Activity,
@@ -32,6 +34,7 @@ from imha.cases.models import (
     CaseNote,
     CaseStatus,
     Client,
+    FirstLanguage,
     IssueOutcome,
     IssueTopic,
     LegalStatusPeriod,
@@ -86,18 +89,25 @@ def client_for_referral(referral: Referral) -> tuple[Client, bool]:
 
     An NHS number is the surest match. Otherwise name and date of birth must both match
     exactly one client: two people can share a name, so anything looser makes a new
-    client, which staff can merge later, rather than attach a case to the wrong person.
+    client, which staff can merge later (`merge_clients`), rather than attach a case to the
+    wrong person.
+
+    Records retired by a merge are never matched: their cases have moved to the record
+    kept. The match is locked, as `merge_clients` locks the records it merges, so a case is
+    never added to a record in the moment it is being retired: on PostgreSQL this waits for
+    the merge and then sees the record as retired.
     """
+    current = Client.objects.select_for_update().filter(merged_into__isnull=True)
     if referral.nhs_number:
-        by_nhs_number = Client.objects.filter(nhs_number=referral.nhs_number).first()
+        by_nhs_number = current.filter(nhs_number=referral.nhs_number).order_by("pk").first()
         if by_nhs_number is not None:
             return by_nhs_number, False
     if referral.date_of_birth is not None:
         by_name = list(
-            Client.objects.filter(
+            current.filter(
                 normalised_name=normalised_name(referral.first_name, referral.last_name),
                 date_of_birth=referral.date_of_birth,
-            )[:2]
+            ).order_by("pk")[:2]
         )
         if len(by_name) == 1:
             return by_name[0], False
@@ -178,6 +188,11 @@ def open_case_for_client(
     *, client: Client, actor: User, request: HttpRequest | None = None
 ) -> Case:
     """A new period of advocacy for someone the service has supported before."""
+    # Locked so that a merge retiring this record cannot finish in between: the case would
+    # be left on a record nobody can open.
+    current = Client.objects.select_for_update().filter(pk=client.pk, merged_into__isnull=True)
+    if current.first() is None:
+        raise CaseStateError("This record was merged into another. Open the case from that one.")
     case = Case.objects.create(
         client=client,
         status=CaseStatus.OPEN,
@@ -238,6 +253,242 @@ def update_client(
             request,
         )
     return client
+
+
+# --- merging two records of the same person -------------------------------------------------
+
+
+class MergeRefused(CaseStateError):
+    """The two records may not be merged; the message says why, in words for the page."""
+
+
+MERGE_INTO_ITSELF = "A record cannot be merged into itself. Enter the other record's number."
+DIFFERENT_NHS_NUMBERS = (
+    "These records have different NHS numbers, so they are about different people. If one "
+    "of the NHS numbers is wrong, correct it on that record first."
+)
+DIFFERENT_DATES_OF_BIRTH = (
+    "The dates of birth are different. Check these are the same person, then tick the box "
+    "to say you have"
+)
+
+# Copied from the record being retired when blank on the record kept. Names are never
+# blank (both are required), so the kept record's names always stay. `first_language_other`
+# is not here: it goes with `first_language` (see `_fill_blanks`).
+MERGE_FILLED_FIELDS = (
+    "preferred_name",
+    "date_of_birth",
+    "nhs_number",
+    "phone",
+    "email",
+    "safe_to_leave_message",
+    "contact_notes",
+    "interpreter_language",
+    "communication_needs",
+    "access_needs",
+    "sex",
+    "gender_identity",
+    "ethnicity",
+    "disability",
+    "religion",
+    "sexual_orientation",
+    "first_language",
+)
+# How the confirmation page names each field it will fill.
+MERGE_FIELD_LABELS = {
+    "preferred_name": "name they like to be called",
+    "date_of_birth": "date of birth",
+    "nhs_number": "NHS number",
+    "phone": "phone",
+    "email": "email",
+    "safe_to_leave_message": "safe to leave a message",
+    "contact_notes": "how to contact them safely",
+    "interpreter_language": "interpreter language",
+    "communication_needs": "communication needs",
+    "access_needs": "access needs",
+    "sex": "sex",
+    "gender_identity": "gender identity",
+    "ethnicity": "ethnic group",
+    "disability": "disability",
+    "religion": "religion",
+    "sexual_orientation": "sexual orientation",
+    "first_language": "first language",
+    "first_language_other": "which other first language",
+}
+# The equality questions' "Not known or not asked" is the blank answer: anything else,
+# "Prefer not to say" included, is what the person told us, and fills it.
+_NOT_KNOWN = "not_known"
+
+
+def merge_refusal(keep: Client, duplicate: Client) -> str:
+    """Why these two records may never be merged, or "" if they may.
+
+    Different dates of birth are not here: a mistyped date is common, so staff may merge
+    after checking (`dates_of_birth_differ`). Different NHS numbers are: each number is
+    checked against its check digit when typed, so two of them mean two people, and a
+    wrong one should be corrected on its record before anything is merged. Anonymised
+    records are refused because nothing is left on them to check who they were.
+    """
+    if keep.pk == duplicate.pk:
+        return MERGE_INTO_ITSELF
+    for record in (duplicate, keep):
+        if record.merged_into_id is not None:
+            return (
+                f"Client {record.pk} has already been merged into client "
+                f"{record.merged_into_id}. Use that record instead."
+            )
+    for record in (duplicate, keep):
+        if record.anonymised_at is not None:
+            return (
+                f"Client {record.pk}'s identifying details were removed under the retention "
+                "policy, so it cannot be checked against another record or merged."
+            )
+    keep_nhs = normalised_nhs_number(keep.nhs_number)
+    duplicate_nhs = normalised_nhs_number(duplicate.nhs_number)
+    if keep_nhs and duplicate_nhs and keep_nhs != duplicate_nhs:
+        return DIFFERENT_NHS_NUMBERS
+    return ""
+
+
+def dates_of_birth_differ(keep: Client, duplicate: Client) -> bool:
+    # A date on one record only is not a difference: the blank is filled by the merge.
+    return (
+        keep.date_of_birth is not None
+        and duplicate.date_of_birth is not None
+        and keep.date_of_birth != duplicate.date_of_birth
+    )
+
+
+def _is_blank(client: Client, name: str) -> bool:
+    value = getattr(client, name)
+    return value is None or value in ("", []) or value == _NOT_KNOWN
+
+
+def _fill_blanks(keep: Client, duplicate: Client) -> list[str]:
+    """Copy to `keep` what only `duplicate` holds; returns the fields filled."""
+    filled = []
+    for name in MERGE_FILLED_FIELDS:
+        if _is_blank(keep, name) and not _is_blank(duplicate, name):
+            setattr(keep, name, getattr(duplicate, name))
+            filled.append(name)
+    # "Which other language" only makes sense beside the answer "another language" it
+    # explains, so it is taken only when both records give that answer.
+    if (
+        keep.first_language == FirstLanguage.OTHER
+        and duplicate.first_language == FirstLanguage.OTHER
+        and not keep.first_language_other
+        and duplicate.first_language_other
+    ):
+        keep.first_language_other = duplicate.first_language_other
+        filled.append("first_language_other")
+    return filled
+
+
+def merged_details(keep: Client, duplicate: Client) -> tuple[Client, list[str]]:
+    """What `keep` would hold after a merge, and the fields filled, for the confirmation
+    page; nothing is saved."""
+    preview = copy.copy(keep)
+    return preview, _fill_blanks(preview, duplicate)
+
+
+@dataclass(frozen=True)
+class MergedClients:
+    kept: Client
+    retired: Client
+    moved_case_ids: list[int]
+    filled_fields: list[str]
+
+
+@transaction.atomic
+def merge_clients(
+    *,
+    keep: Client,
+    duplicate: Client,
+    actor: User,
+    same_person_confirmed: bool = False,
+    request: HttpRequest | None = None,
+) -> MergedClients:
+    """Merge `duplicate` into `keep`: its cases move to `keep`, it fills the blanks on
+    `keep`, and it is retired (`merged_into`, `merged_at`). Raises MergeRefused.
+
+    Everything that points at a client is moved: today only `Case.client`, and
+    tests/cases/test_merge_clients.py fails if another link to Client is added without
+    being handled here. Earlier records retired into `duplicate` are pointed at `keep`, so
+    following `merged_into` is always one step.
+    """
+    if keep.pk == duplicate.pk:
+        raise MergeRefused(MERGE_INTO_ITSELF)
+    # Both rows are locked lower ID first, whichever is kept, so two merges of the same
+    # pair begun from opposite ends wait for each other rather than deadlock. The checks are
+    # made again on the locked rows: the page's copies may be out of date.
+    locked = {
+        client.pk: client
+        for client in Client.objects.select_for_update()
+        .filter(pk__in=[keep.pk, duplicate.pk])
+        .order_by("pk")
+    }
+    if len(locked) != 2:
+        raise Client.DoesNotExist("One of the records to merge no longer exists.")
+    kept, retired = locked[keep.pk], locked[duplicate.pk]
+    if refusal := merge_refusal(kept, retired):
+        raise MergeRefused(refusal)
+    birth_dates_differed = dates_of_birth_differ(kept, retired)
+    if birth_dates_differed and not same_person_confirmed:
+        raise MergeRefused(DIFFERENT_DATES_OF_BIRTH)
+
+    born_before = kept.date_of_birth
+    filled = _fill_blanks(kept, retired)
+    if filled:
+        kept.save(update_fields=filled)
+    now = timezone.now()
+    moved = list(Case.objects.filter(client=retired).order_by("pk").values_list("pk", flat=True))
+    Case.objects.filter(pk__in=moved).update(client=kept, updated_at=now)
+    Client.objects.filter(merged_into=retired).update(merged_into=kept)
+    retired.merged_into = kept
+    retired.merged_at = now
+    retired.save(update_fields=["merged_into", "merged_at"])
+    if kept.date_of_birth != born_before or (moved and retired.date_of_birth != kept.date_of_birth):
+        # Some case now counts the person's age from a different date of birth, and the
+        # hospital managers' reference comes sooner for someone under 18.
+        stored_deadlines.rebuild(
+            kept.cases.filter(status__in=ACTIVE_STATUSES)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+    checked = (
+        ", dates of birth differed and were checked as the same person"
+        if birth_dates_differed
+        else ""
+    )
+    _record(
+        actor,
+        AuditAction.UPDATE,
+        "client",
+        kept.pk,
+        f"Client {retired.pk} merged into client {kept.pk}: {len(moved)} cases moved, "
+        f"{len(filled)} blank details filled{checked}",
+        request,
+    )
+    _record(
+        actor,
+        AuditAction.UPDATE,
+        "client",
+        retired.pk,
+        f"Client {retired.pk} merged into client {kept.pk} and retired",
+        request,
+    )
+    for case_id in moved:
+        _record(
+            actor,
+            AuditAction.UPDATE,
+            "case",
+            case_id,
+            f"Case C{case_id:06d} moved from client {retired.pk} to client {kept.pk} "
+            "(records merged)",
+            request,
+        )
+    return MergedClients(kept=kept, retired=retired, moved_case_ids=moved, filled_fields=filled)
 
 
 def record_client_view(*, client: Client, actor: User, request: HttpRequest) -> None:

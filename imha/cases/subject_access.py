@@ -16,6 +16,12 @@ Where the data comes from:
   history and each time the person was told about the service;
 - the audit log entries about all of the records above.
 
+Records merged into this one (`Client.merged_into`, see `services.merge_clients`) are the
+same person: their cases have moved here already, and each retired record is exported as
+it was left ("merged_records"), its referrals, hospital records and audit entries found the
+same way as this record's. Asked for a retired record, the export is of the record it was
+merged into, so every route reaches the whole of the person's data.
+
 Staff in the export: each record and each audit entry says which member of staff made or
 read it, by name (the account's username when no name is set) and role, with the date. The
 person has a right to know who has handled their information, and staff were acting in
@@ -253,27 +259,40 @@ def _case_data(collect: _Collector, case: Case) -> dict[str, Any]:
     return data
 
 
-def _matching_referrals(client: Client, cases: list[Case]) -> list[tuple[Referral, list[str]]]:
-    """Referrals that opened one of the cases, or that match the person; with the reasons."""
+def _add_reason(found: list[str], reason: str) -> None:
+    # Two merged records often share a detail; each reason is given once.
+    if reason not in found:
+        found.append(reason)
+
+
+def _matching_referrals(
+    people: list[Client], cases: list[Case]
+) -> list[tuple[Referral, list[str]]]:
+    """Referrals that opened one of the cases, or that match any record of the person
+    (the current one and any merged into it); with the reasons."""
     reasons: dict[int, list[str]] = {}
     for case in cases:
         if case.referral_id is not None:
             reasons.setdefault(case.referral_id, []).append(f"Opened case {case.reference}")
-    digits = normalised_nhs_number(client.nhs_number)
-    match = person_match("normalised_name", client.normalised_name, client.date_of_birth, digits)
-    if match is not None:
+    for client in people:
+        digits = normalised_nhs_number(client.nhs_number)
+        match = person_match(
+            "normalised_name", client.normalised_name, client.date_of_birth, digits
+        )
+        if match is None:
+            continue
         for referral in Referral.objects.filter(match).only(
             "pk", "nhs_number", "normalised_name", "date_of_birth"
         ):
             found = reasons.setdefault(referral.pk, [])
             if digits and referral.nhs_number == digits:
-                found.append("Same NHS number")
+                _add_reason(found, "Same NHS number")
             if (
                 client.date_of_birth is not None
                 and referral.normalised_name == client.normalised_name
                 and referral.date_of_birth == client.date_of_birth
             ):
-                found.append("Same name and date of birth")
+                _add_reason(found, "Same name and date of birth")
     referrals = _by_date(Referral.objects.filter(pk__in=reasons), "received_at")
     return [(referral, reasons[referral.pk]) for referral in referrals]
 
@@ -287,28 +306,34 @@ def _referral_data(collect: _Collector, referral: Referral, reasons: list[str]) 
     return data
 
 
-def _matching_notices(client: Client) -> list[tuple[QualifyingNotice, list[str]]]:
-    """Hospital records for the person. The hospital types the whole name in one box, so it
-    is normalised the same way as a client's first and last name and compared."""
-    digits = normalised_nhs_number(client.nhs_number)
+def _matching_notices(people: list[Client]) -> list[tuple[QualifyingNotice, list[str]]]:
+    """Hospital records for the person, matching any of their records. The hospital types
+    the whole name in one box, so it is normalised the same way as a client's first and
+    last name and compared."""
+    identities = [
+        (normalised_nhs_number(client.nhs_number), client.normalised_name, client.date_of_birth)
+        for client in people
+    ]
     conditions = Q()
-    if digits:
-        conditions |= Q(nhs_number=digits)
-    if client.date_of_birth is not None and client.normalised_name:
-        conditions |= Q(date_of_birth=client.date_of_birth)
+    for digits, name, born in identities:
+        if digits:
+            conditions |= Q(nhs_number=digits)
+        if born is not None and name:
+            conditions |= Q(date_of_birth=born)
     if not conditions:
         return []
     found = []
     for notice in _by_date(QualifyingNotice.objects.filter(conditions), "created_at"):
-        reasons = []
-        if digits and notice.nhs_number == digits:
-            reasons.append("Same NHS number")
-        if (
-            client.date_of_birth is not None
-            and notice.date_of_birth == client.date_of_birth
-            and normalised_name(notice.patient_name, "") == client.normalised_name
-        ):
-            reasons.append("Same name and date of birth")
+        reasons: list[str] = []
+        for digits, name, born in identities:
+            if digits and notice.nhs_number == digits:
+                _add_reason(reasons, "Same NHS number")
+            if (
+                born is not None
+                and notice.date_of_birth == born
+                and normalised_name(notice.patient_name, "") == name
+            ):
+                _add_reason(reasons, "Same name and date of birth")
         if reasons:
             found.append((notice, reasons))
     return found
@@ -366,6 +391,31 @@ def _audit_data(
     return entries
 
 
+def current_record(client: Client) -> Client:
+    """The record in use for this person, fresh from the database: the client itself, or
+    the one a retired record was merged into."""
+    current = Client.objects.get(pk=client.pk)
+    seen = {current.pk}
+    # `merge_clients` keeps this one step; the loop guards against rows changed by hand.
+    while current.merged_into_id is not None and current.merged_into_id not in seen:
+        current = Client.objects.get(pk=current.merged_into_id)
+        seen.add(current.pk)
+    return current
+
+
+def merged_records(client: Client) -> list[Client]:
+    """Every record retired into this one, directly or through another, oldest first."""
+    found: list[Client] = []
+    seen = {client.pk}
+    waiting = [client.pk]
+    while waiting:
+        retired = list(Client.objects.filter(merged_into__in=waiting).exclude(pk__in=seen))
+        found.extend(retired)
+        seen.update(record.pk for record in retired)
+        waiting = [record.pk for record in retired]
+    return sorted(found, key=lambda record: record.pk)
+
+
 def collect_subject_data(
     client: Client, *, produced_at: datetime | None = None, produced_by: User | None = None
 ) -> dict[str, Any]:
@@ -375,19 +425,26 @@ def collect_subject_data(
     unknown, so the rest of the data can be compared between two calls.
     """
     collect = _Collector()
-    client = Client.objects.get(pk=client.pk)  # the stored values, not a caller's edits
+    client = current_record(client)  # the stored values, not a caller's edits
+    merged = merged_records(client)
     cases = list(_by_date(Case.objects.filter(client=client), "opened_at"))
     case_data = [_case_data(collect, case) for case in cases]
-    referrals = _matching_referrals(client, cases)
-    notices = _matching_notices(client)
+    referrals = _matching_referrals([client, *merged], cases)
+    notices = _matching_notices([client, *merged])
 
     ids: dict[str, list[int]] = {
-        "client": [client.pk],
+        "client": [client.pk, *(record.pk for record in merged)],
         "case": [case.pk for case in cases],
         "referral": [referral.pk for referral, _ in referrals],
         "qualifying_notice": [notice.pk for notice, _ in notices],
     }
     names = {("client", str(client.pk)): _AUDITED_TYPES["client"]}
+    names.update(
+        {
+            ("client", str(record.pk)): f"Your earlier client record {record.pk}, merged"
+            for record in merged
+        }
+    )
     names.update({("case", str(case.pk)): f"Case {case.reference}" for case in cases})
     names.update({("referral", str(r.pk)): f"Referral {r.reference}" for r, _ in referrals})
     nested = {
@@ -410,7 +467,9 @@ def collect_subject_data(
 
     return {
         "export": _export_details(client, produced_at, produced_by, collect),
-        "client": collect.fields(client),
+        # Always empty on the current record, which is the one exported.
+        "client": collect.fields(client, leave_out=["merged_into", "merged_at"]),
+        "merged_records": [collect.fields(record) for record in merged],
         "cases": case_data,
         "referrals": [_referral_data(collect, r, reasons) for r, reasons in referrals],
         "hospital_records": notice_data,
@@ -507,6 +566,8 @@ _LABELS = {
     "ethnicity": "Ethnic group",
     "first_language_other": "Other first language",
     "anonymised_at": "Identifying details removed",
+    "merged_into": "Merged into record number",
+    "merged_at": "Merged",
     "referral": "Opened from referral",
     "opened_at": "Opened",
     "closed_at": "Closed",
@@ -624,6 +685,7 @@ _DATE_AND_TIME_ENDINGS = ("_on", "_at", "_by", "_time", "_since", "_of_birth", "
 
 SECTION_DETAILS = "Your details"
 SECTION_EQUALITY = "Equality monitoring"
+SECTION_MERGED = "Other records we combined with this one"
 SECTION_CASES = "Your cases"
 SECTION_REFERRALS = "Referrals"
 SECTION_HOSPITAL = "Hospital records"
@@ -800,6 +862,8 @@ def _cover(writer: _Writer, data: dict[str, Any]) -> None:
     activity_count = sum(len(case["activities"]) for case in cases)
     note_count = sum(len(case["notes"]) for case in cases)
     writer.bullet(f"{SECTION_DETAILS} and your {SECTION_EQUALITY.lower()} answers")
+    if data["merged_records"]:
+        writer.bullet(f"{SECTION_MERGED}: {len(data['merged_records'])}")
     writer.bullet(
         f"{SECTION_CASES}: {_plural(len(cases), 'case', 'cases')}, with "
         f"{_plural(activity_count, 'activity', 'activities')} and "
@@ -870,6 +934,16 @@ def subject_access_pdf(data: dict[str, Any]) -> bytes:
     writer.heading(SECTION_EQUALITY, 1)
     writer.paragraph("We ask these questions to check that the service is fair to everyone.")
     writer.rows({k: v for k, v in client.items() if k in _EQUALITY_FIELDS}, show_empty=True)
+    if data["merged_records"]:
+        writer.heading(SECTION_MERGED, 1)
+        writer.paragraph(
+            "We had more than one record for you, because we could not be sure at first "
+            "that they were about the same person. We combined them into this one and kept "
+            "the others as they were when we combined them."
+        )
+        for record in data["merged_records"]:
+            writer.heading(f"Record {record['id']}", 2)
+            writer.rows(record)
 
     writer.heading(SECTION_CASES)
     if not data["cases"]:
@@ -1003,6 +1077,7 @@ def build_export(
 ) -> SubjectAccessExport:
     """Both files for one person. Nothing is recorded: call `record_export` once they have
     been handed over, so a failure on the way does not log an export that never happened."""
+    client = current_record(client)
     data = collect_subject_data(client, produced_at=now or timezone.now(), produced_by=actor)
     return SubjectAccessExport(
         client_id=client.pk,
@@ -1015,6 +1090,8 @@ def record_export(
     client: Client, *, actor: User | None, request: HttpRequest | None = None, how: str
 ) -> None:
     # The summary names the record and the route only: never anything about the person.
+    # Logged against the record exported, which for a retired one is where it was merged.
+    client = current_record(client)
     audit.record(
         actor=actor,
         action=AuditAction.EXPORT,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/cases/team/", views.team_caseload, name="team_caseload"),
     path("staff/cases/allocation/", views.allocation, name="allocation"),
     path("staff/cases/diary/", views.diary, name="diary"),
+    path("staff/cases/diary/month/", views.diary_month, name="diary_month"),
     path(
         "staff/cases/diary/calendar-address/", views.diary_feed_settings, name="diary_feed_settings"
     ),
@@ -63,6 +64,12 @@ urlpatterns = [
         "staff/clients/<int:client_id>/subject-access/",
         views.client_subject_access,
         name="client_subject_access",
+    ),
+    path("staff/clients/<int:client_id>/merge/", views.client_merge, name="client_merge"),
+    path(
+        "staff/clients/<int:client_id>/merge/<int:other_id>/",
+        views.client_merge_confirm,
+        name="client_merge_confirm",
     ),
     # Reached by calendar programs, which cannot sign in: the long random token is the key.
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),

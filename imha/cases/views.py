@@ -28,8 +28,10 @@ from imha.cases.forms import (
     ClientForm,
     CloseCaseForm,
     EndStatusForm,
+    FindClientForm,
     IssueForm,
     LegalStatusForm,
+    MergeClientsForm,
     NoteForm,
     OutcomeForm,
     RecordsRequestForm,
@@ -612,7 +614,19 @@ def visible_client(request: HttpRequest, client_id: int) -> Client:
 @staff_required(*CAN_VIEW)
 def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    client = visible_client(request, client_id)
+    try:
+        client = selectors.client_for_detail(user, client_id)
+    except Client.DoesNotExist:
+        # Old links, bookmarks and audit entries still name a record retired by a merge.
+        kept = selectors.kept_client_for(user, client_id)
+        if kept is None:
+            raise Http404("No such client.") from None
+        messages.info(
+            request,
+            f"Client {client_id} was a duplicate and has been merged into this record, "
+            f"client {kept.pk}.",
+        )
+        return redirect("cases:client_detail", client_id=kept.pk)
     services.record_client_view(client=client, actor=user, request=request)
     return render(
         request,
@@ -621,6 +635,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
             "client": client,
             "cases": selectors.cases_of_client(user, client),
             "can_work": user.has_role(*CAN_WORK) and client.anonymised_at is None,
+            "can_merge": user.has_role(*CAN_MERGE) and client.anonymised_at is None,
             "today": local_today(),
         },
     )
@@ -687,6 +702,124 @@ def client_subject_access(request: HttpRequest, client_id: int) -> HttpResponse:
     return response
 
 
+# --- merging duplicate records -------------------------------------------------------------
+
+# Merging rewrites whose record every case is on, across teams, and a wrong merge puts one
+# person's health record in front of whoever works with another. Only managers see every
+# case, so only they can check both records in full; intake workers, who make most
+# duplicates from referrals, see only the cases from their own referrals and otherwise only
+# read, so they ask a manager.
+CAN_MERGE = (Role.MANAGER,)
+
+
+def client_for_merge(request: HttpRequest, client_id: int) -> Client:
+    """A current record the person may see or, so the page can say it was already merged,
+    a retired one whose kept record they may see; otherwise 404."""
+    user = signed_in_user(request)
+    try:
+        return selectors.client_for_detail(user, client_id)
+    except Client.DoesNotExist:
+        if selectors.kept_client_for(user, client_id) is None:
+            raise Http404("No such client.") from None
+        return Client.objects.get(pk=client_id)
+
+
+@require_GET
+@staff_required(*CAN_MERGE)
+def client_merge(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Find the other record, by its number or from the list of likely duplicates. This
+    record is the one kept; the confirmation page can swap them."""
+    user = signed_in_user(request)
+    client = visible_client(request, client_id)
+    form = FindClientForm(request.GET if "number" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        number: int = form.cleaned_data["number"]
+        kept = selectors.kept_client_for(user, number)
+        if number == client.pk:
+            form.add_error("number", services.MERGE_INTO_ITSELF)
+        elif kept is not None:
+            form.add_error(
+                "number",
+                f"Client {number} has already been merged into client {kept.pk}"
+                + (", this record" if kept.pk == client.pk else f". Enter {kept.pk} instead"),
+            )
+        elif not selectors.clients_visible_to(user).filter(pk=number).exists():
+            form.add_error("number", f"There is no client {number}. Check the number")
+        else:
+            return redirect("cases:client_merge_confirm", client_id=client.pk, other_id=number)
+    return render(
+        request,
+        "cases/client_merge.html",
+        {
+            "client": client,
+            "form": form,
+            "case_count": selectors.client_case_count(client),
+            "duplicates": selectors.likely_duplicates(user, client),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(*CAN_MERGE)
+def client_merge_confirm(request: HttpRequest, client_id: int, other_id: int) -> HttpResponse:
+    """Both records side by side, what the merge will do, and the button. `client_id` is
+    kept and `other_id` retired."""
+    keep = client_for_merge(request, client_id)
+    duplicate = client_for_merge(request, other_id)
+    refusal = services.merge_refusal(keep, duplicate)
+    birth_dates_differ = services.dates_of_birth_differ(keep, duplicate)
+    form = MergeClientsForm(
+        request.POST if request.method == "POST" else None,
+        dates_of_birth_differ=birth_dates_differ,
+    )
+    if request.method == "POST" and not refusal and form.is_valid():
+        try:
+            merged = services.merge_clients(
+                keep=keep,
+                duplicate=duplicate,
+                same_person_confirmed=form.cleaned_data.get("same_person", False),
+                actor=signed_in_user(request),
+                request=request,
+            )
+        except services.MergeRefused as error:
+            if str(error) == services.DIFFERENT_DATES_OF_BIRTH and "same_person" in form.fields:
+                form.add_error("same_person", str(error))
+            else:
+                refusal = str(error)
+        else:
+            moved = len(merged.moved_case_ids)
+            filled = len(merged.filled_fields)
+            messages.success(
+                request,
+                f"Client {merged.retired.pk} has been merged into this record. "
+                f"{moved} {'case' if moved == 1 else 'cases'} moved here"
+                + (
+                    f" and {filled} missing {'detail' if filled == 1 else 'details'} filled in."
+                    if filled
+                    else "."
+                ),
+            )
+            return redirect("cases:client_detail", client_id=merged.kept.pk)
+    after, filled_fields = services.merged_details(keep, duplicate)
+    return render(
+        request,
+        "cases/client_merge_confirm.html",
+        {
+            "keep": keep,
+            "duplicate": duplicate,
+            "after": after,
+            "filled": [services.MERGE_FIELD_LABELS[name] for name in filled_fields],
+            "keep_cases": selectors.client_case_count(keep),
+            "duplicate_cases": selectors.client_case_count(duplicate),
+            "refusal": refusal,
+            "birth_dates_differ": birth_dates_differ,
+            "form": form,
+        },
+        status=400 if (refusal and request.method == "POST") or form.errors else 200,
+    )
+
+
 # --- the diary ----------------------------------------------------------------------------------
 
 
@@ -695,7 +828,12 @@ def week_start(raw: str | None, today: date) -> date:
         day = date.fromisoformat(raw) if raw else today
     except ValueError:
         day = today
-    return day - timedelta(days=day.weekday())
+    monday = day - timedelta(days=day.weekday())
+    # The page links the weeks either side, and Python's calendar stops at the years 1 and
+    # 9999: a week at its very edge would fail to draw, so it is treated like any bad week.
+    if not date.min + timedelta(days=7) <= monday <= date.max - timedelta(days=13):
+        return today - timedelta(days=today.weekday())
+    return monday
 
 
 @require_GET
@@ -722,6 +860,107 @@ def diary(request: HttpRequest) -> HttpResponse:
             "sunday": sunday,
             "previous_week": monday - timedelta(days=7),
             "next_week": monday + timedelta(days=7),
+            # A week can span two months: the Month link opens the one holding today when
+            # this is the current week, so it never jumps away from today.
+            "month_of_week": today if monday <= today <= sunday else monday,
+            "today": today,
+            "current": "diary",
+        },
+    )
+
+
+# The years the month view will show. Wide enough for any real diary, and narrow enough
+# that the months either side always exist (Python's calendar stops at the year 9999).
+DIARY_FIRST_YEAR = 1900
+DIARY_LAST_YEAR = 2200
+
+
+def add_months(first: date, months: int) -> date:
+    """The first day of the month `months` after (or before) the month starting `first`."""
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_start(raw: str | None, today: date) -> tuple[date, str]:
+    """The first day of the month the address asks for (`YYYY-MM`), and what to tell the
+    reader when it asks for one that cannot be shown: they get the current month and a
+    note, never an error."""
+    this_month = today.replace(day=1)
+    text = (raw or "").strip()
+    if not text:
+        return this_month, ""
+    typed = text if len(text) <= paging.TYPED_SHOWN else f"{text[: paging.TYPED_SHOWN]}…"
+    year_text, dash, month_text = text.partition("-")
+    # str.isdigit also accepts digits from other scripts, which int() would then read.
+    if not (
+        dash
+        and len(year_text) == 4
+        and len(month_text) == 2
+        and (year_text + month_text).isascii()
+        and (year_text + month_text).isdigit()
+        and 1 <= int(month_text) <= 12
+    ):
+        return this_month, f"“{typed}” is not a month, so this is the current month."
+    if not DIARY_FIRST_YEAR <= int(year_text) <= DIARY_LAST_YEAR:
+        return this_month, (
+            f"The diary shows months from {DIARY_FIRST_YEAR} to {DIARY_LAST_YEAR}, "
+            f"so “{typed}” cannot be shown. This is the current month."
+        )
+    return date(int(year_text), int(month_text), 1), ""
+
+
+def month_weeks(
+    first: date, last: date, activities: list[Activity], today: date
+) -> list[dict[str, Any]]:
+    """The month as Monday-to-Sunday weeks cut to the month, each holding only the days
+    that have something booked, and today. Empty days are left out so that a screen
+    reader does not read out thirty days of nothing."""
+    by_day: dict[date, list[Activity]] = {}
+    for activity in activities:
+        by_day.setdefault(activity.occurs_on, []).append(activity)
+    weeks = []
+    monday = first - timedelta(days=first.weekday())
+    while monday <= last:
+        week_first = max(monday, first)
+        week_last = min(monday + timedelta(days=6), last)
+        in_week = [week_first + timedelta(days=n) for n in range((week_last - week_first).days + 1)]
+        days = [
+            {"date": day, "activities": by_day.get(day, []), "is_today": day == today}
+            for day in in_week
+            if day in by_day or day == today
+        ]
+        weeks.append({"monday": monday, "first": week_first, "last": week_last, "days": days})
+        monday += timedelta(days=7)
+    return weeks
+
+
+@require_GET
+@staff_required(*CAN_WORK)
+def diary_month(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    today = local_today()
+    first, note = month_start(request.GET.get("month"), today)
+    last = add_months(first, 1) - timedelta(days=1)
+    # One query for the whole month, however much is booked.
+    activities = selectors.activities_between(user, first, last)
+    previous_month = add_months(first, -1)
+    next_month = add_months(first, 1)
+    return render(
+        request,
+        "cases/diary_month.html",
+        {
+            "first": first,
+            "last": last,
+            "weeks": month_weeks(first, last, activities, today),
+            "activity_count": len(activities),
+            "day_count": len({activity.occurs_on for activity in activities}),
+            "note": note,
+            "previous_month": previous_month if previous_month.year >= DIARY_FIRST_YEAR else None,
+            "next_month": next_month if next_month.year <= DIARY_LAST_YEAR else None,
+            "is_this_month": first == today.replace(day=1),
+            # The Week link opens the week holding today in the current month; otherwise
+            # the week holding the 4th, which is the first with most of its days in the month.
+            "week_of_month": today if first <= today <= last else first.replace(day=4),
             "today": today,
             "current": "diary",
         },

@@ -1,5 +1,5 @@
-"""Case work in Chromium, checked with axe-core: the caseload, a case record, and a form
-showing its errors."""
+"""Case work in Chromium, checked with axe-core: the caseload, a case record, a form
+showing its errors, and the month view of the diary."""
 
 from __future__ import annotations
 
@@ -94,4 +94,73 @@ def test_activity_form_with_errors_is_accessible(advocate_with_a_case):
     summary = page.locator(".govuk-error-summary")
     assert "Select the activity" in summary.inner_text()
     assert page.get_by_label("Notes (optional)").input_value() == "Typed before the mistake"
+    assert_accessible(page)
+
+
+def test_diary_month_is_accessible(advocate_with_a_case):
+    page, case = advocate_with_a_case
+    booked = timezone.localdate() + timedelta(days=2)
+    page.goto("/staff/cases/diary/")
+    page.get_by_role("navigation", name="Diary view").get_by_role("link", name="Month").click()
+    page.wait_for_url("**/staff/cases/diary/month/?month=*")
+    assert_accessible(page)
+
+    # The month holding the ward round booked in the fixture.
+    page.goto(f"/staff/cases/diary/month/?month={booked:%Y-%m}")
+    main = page.locator("main")
+    day = main.get_by_role("heading", level=4, name=f"{booked:%A} {booked.day} {booked:%B}")
+    assert day.is_visible()
+    assert "10:30am Ward round" in main.inner_text()
+    assert main.get_by_role("link", name=f"Rowan Example ({case.reference})").is_visible()
+    assert_accessible(page)
+
+    page.goto("/staff/cases/diary/month/?month=2026-13")
+    assert "“2026-13” is not a month" in main.inner_text()
+    assert_accessible(page)
+
+
+def test_merge_confirmation_page_is_accessible(signed_in_page):
+    """The confirmation of a merge, with its side-by-side table, and again showing the
+    error when the dates of birth differ and the box was not ticked."""
+    from datetime import date
+
+    page = signed_in_page(Role.MANAGER, first_name="Morgan")
+    manager = page.signed_in_user
+    keep = Person.objects.create(
+        first_name="Morwenna",
+        last_name="Testfield",
+        date_of_birth=date(1980, 5, 17),
+        phone="01632 960 001",
+    )
+    duplicate = Person.objects.create(
+        first_name="Morwenna",
+        last_name="Testfield",
+        date_of_birth=date(1980, 7, 15),
+        email="wenna@example.org",
+    )
+    for person in (keep, duplicate):
+        services.open_case_for_client(client=person, actor=manager)
+
+    page.goto(f"/staff/clients/{keep.pk}/")
+    page.get_by_role("link", name="Merge with another record").click()
+    page.wait_for_url(f"**/staff/clients/{keep.pk}/merge/")
+    page.get_by_label("Client number of the other record").fill(str(duplicate.pk))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Find record").click()
+    page.wait_for_url(f"**/staff/clients/{keep.pk}/merge/{duplicate.pk}/")
+    table = page.get_by_role("table", name="The 2 records, and the record after merging")
+    assert "wenna@example.org" in table.inner_text()
+    assert_accessible(page)
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Merge these records").click()
+    assert page.title().startswith("Error: ")
+    assert "The dates of birth are different" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+
+    page.get_by_label("I have checked these are the same person").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Merge these records").click()
+    page.wait_for_url(f"**/staff/clients/{keep.pk}/")
+    assert "has been merged into this record" in page.locator("main").inner_text()
     assert_accessible(page)

@@ -150,3 +150,30 @@ def test_command_runs_here_or_queues_the_task(staff, make_case, settings):
     out = StringIO()
     call_command("apply_retention", "--enqueue", stdout=out)
     assert "Queued the retention run" in out.getvalue()
+
+
+def test_a_record_merged_into_an_anonymised_one_is_anonymised_with_it(staff, make_case, settings):
+    settings.IMHA_CASE_RETENTION_DAYS = 30
+    kept = closed_case_with_history(staff, make_case, closed_days_ago=400, first_name="Kept")
+    duplicate = make_case(staff["ada"], first_name="Dupe", phone="01632 960 777").client
+    services.close_case(
+        case=duplicate.cases.get(),
+        reason=ClosureReason.WORK_COMPLETE,
+        note="",
+        actor=staff["ada"],
+    )
+    services.merge_clients(
+        keep=kept.client, duplicate=duplicate, actor=staff["manager"], same_person_confirmed=True
+    )
+    # The moved case closed just now, so the kept record is not due yet, nor the retired one.
+    assert retention.apply_retention().anonymised == 0
+    kept.client.cases.update(closed_at=timezone.now() - timedelta(days=400))
+
+    assert retention.apply_retention().anonymised == 1
+    duplicate.refresh_from_db()
+    assert duplicate.first_name == retention.ANONYMISED_NAME
+    assert duplicate.phone == "" and duplicate.date_of_birth is None
+    assert duplicate.anonymised_at is not None
+    assert AuditEvent.objects.filter(
+        object_type="client", object_id=str(duplicate.pk), summary__contains="anonymised"
+    ).exists()
