@@ -76,10 +76,16 @@ class ReferralStateError(ValueError):
 # --- new referrals --------------------------------------------------------------------------
 
 
+def random_reference() -> str:
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"R{code[:4]}-{code[4:]}"
+
+
 def new_reference() -> str:
+    """A reference no stored referral has. See `submit_public_referral` for the way that
+    skips the look."""
     while True:
-        code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-        reference = f"R{code[:4]}-{code[4:]}"
+        reference = random_reference()
         if not Referral.objects.filter(reference=reference).exists():
             return reference
 
@@ -170,7 +176,9 @@ def create_referral(
 ) -> Referral:
     """Store a referral with its deadline, eligibility snapshot and flags.
 
-    `reference` is only for fixed demo data; real referrals get a new random one.
+    `reference` is for fixed demo data, and for callers that handle a clash with the unique
+    constraint themselves (`submit_public_referral`); otherwise a new random one is chosen
+    after looking that it is free.
     """
     clock = rules.response_clock(received_at)
     legal_status_code = rules.resolve_legal_status(
@@ -263,6 +271,14 @@ class Submission:
     created: bool
 
 
+def reference_sent_with(submission_token: str) -> str | None:
+    """The reference of the referral already stored from this form, if it was sent before."""
+    # Only the reference, and no ORDER BY: the token is unique, and the whole row (some fifty
+    # columns) would cost more to build than the query costs to run.
+    found = Referral.objects.filter(submission_token=submission_token).order_by()
+    return next(iter(found.values_list("reference", flat=True)[:1]), None)
+
+
 def submit_public_referral(
     *,
     answers: dict[str, Any],
@@ -270,27 +286,40 @@ def submit_public_referral(
     ip_address: str | None,
     request: HttpRequest | None = None,
 ) -> Submission:
-    """Store a referral from the public form, once per token however often it is sent."""
-    existing = Referral.objects.filter(submission_token=submission_token).first()
-    if existing is not None:
-        return Submission(existing, created=False)
-    try:
-        with transaction.atomic():
-            PublicSubmission.objects.create(address_hash=address_hash(ip_address))
-            referral = create_referral(
-                fields=referral_fields_from_answers(answers),
-                channel=Channel.ONLINE,
-                received_at=timezone.now(),
-                submission_token=submission_token,
-                request=request,
-            )
-    except IntegrityError:
-        # Two copies of the same submission arrived together and the other one won.
-        winner = Referral.objects.filter(submission_token=submission_token).first()
-        if winner is None:
-            raise
-        return Submission(winner, created=False)
-    return Submission(referral, created=True)
+    """Store a referral from the public form, once per token however often it is sent.
+
+    The unique constraints decide, rather than a look beforehand: a token already used, or
+    (very rarely) a random reference already taken, makes the insert fail and the whole
+    transaction, rate-limit row and all, roll back. The public view looks for the token
+    first anyway (`reference_sent_with`), so a repeated Send never gets this far, and a
+    new referral is saved without two extra queries.
+    """
+    retries_left = 1
+    while True:
+        try:
+            with transaction.atomic():
+                PublicSubmission.objects.create(address_hash=address_hash(ip_address))
+                referral = create_referral(
+                    fields=referral_fields_from_answers(answers),
+                    channel=Channel.ONLINE,
+                    received_at=timezone.now(),
+                    submission_token=submission_token,
+                    request=request,
+                    reference=random_reference(),
+                )
+        except IntegrityError:
+            # The same submission was stored before, or two copies arrived together and
+            # the other one won.
+            winner = Referral.objects.filter(submission_token=submission_token).first()
+            if winner is not None:
+                return Submission(winner, created=False)
+            if not retries_left:
+                raise
+            # Otherwise the random reference was taken (about one chance in a million once
+            # a million referrals are stored): nothing was kept, so try another.
+            retries_left -= 1
+            continue
+        return Submission(referral, created=True)
 
 
 # --- emails ---------------------------------------------------------------------------------

@@ -114,10 +114,10 @@ def check_answers(request: HttpRequest) -> HttpResponse:
     journey = Journey(request.session)
     if request.method == "POST":
         token = valid_token(request.POST.get("submission_token", ""))
-        already_sent = Referral.objects.filter(submission_token=token).first() if token else None
+        already_sent = services.reference_sent_with(token) if token else None
         if already_sent is not None:
             # The same form sent again (double click, refresh, back then send): one referral.
-            request.session[SENT_SESSION_KEY] = already_sent.reference
+            request.session[SENT_SESSION_KEY] = already_sent
             return redirect("referrals:public_confirmation")
         if request.POST.get(HONEYPOT_FIELD):
             return render(request, "referrals/not_sent.html", status=400)
