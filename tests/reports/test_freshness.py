@@ -587,3 +587,18 @@ def test_a_missing_version_row_is_created_again(manager):
     assert data_version() == version
     freshness.mark_data_changed()
     assert data_version() != version
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_version_change_leaves_the_connection_usable(
+    manager, new_referral, monkeypatch, caplog
+):
+    # A token too long for its column makes the database refuse the change (PostgreSQL
+    # checks the length; SQLite does not, so there it simply succeeds).
+    monkeypatch.setattr(freshness, "_new_token", lambda: "x" * 64)
+    referral = new_referral()
+    # The referral stands, and the same connection goes on answering queries.
+    assert Referral.objects.filter(pk=referral.pk).exists()
+    assert Referral.objects.count() == 1
+    if connection.vendor == "postgresql":
+        assert "Could not mark the quarterly return's data as changed" in caplog.text
