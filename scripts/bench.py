@@ -49,6 +49,17 @@ class Sample:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     error_examples: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, problem: str | None, seconds: float) -> None:
+        """One request's result, from any of the simulated people's threads."""
+        with self.lock:
+            if problem is None:
+                self.latencies.append(seconds)
+            else:
+                self.errors += 1
+                if len(self.error_examples) < 3:
+                    self.error_examples.append(problem)
 
 
 class Client:
@@ -298,13 +309,7 @@ def run_load(
                 problem, elapsed = scenario(client)
             except Exception as error:  # a failed request is a result, not a crash
                 problem, elapsed = f"{type(error).__name__}: {error}", time.perf_counter() - began
-            with lock:
-                if problem is None:
-                    sample.latencies.append(elapsed)
-                else:
-                    sample.errors += 1
-                    if len(sample.error_examples) < 3:
-                        sample.error_examples.append(problem)
+            sample.add(problem, elapsed)
 
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=users) as pool:
@@ -354,14 +359,7 @@ def run_paced(
                 problem, _ = scenario(client)
             except Exception as error:  # a failed request is a result, not a crash
                 problem = f"{type(error).__name__}: {error}"
-            waited = time.perf_counter() - due
-            with lock:
-                if problem is None:
-                    sample.latencies.append(waited)
-                else:
-                    sample.errors += 1
-                    if len(sample.error_examples) < 3:
-                        sample.error_examples.append(problem)
+            sample.add(problem, time.perf_counter() - due)
 
     with ThreadPoolExecutor(max_workers=users) as pool:
         list(pool.map(person, clients))

@@ -13,6 +13,7 @@ from imha.accounts.models import Role, User
 from imha.cases.models import (
     ActivityKind,
     CaseStatus,
+    Client,
     ClosureReason,
     Disability,
     Ethnicity,
@@ -115,16 +116,7 @@ class ClientForm(forms.Form):
     )
     first_language_other = govuk.text("Which language? (if another language)", 100)
 
-    EQUALITY_FIELDS = (
-        "sex",
-        "gender_identity",
-        "ethnicity",
-        "disability",
-        "religion",
-        "sexual_orientation",
-        "first_language",
-        "first_language_other",
-    )
+    EQUALITY_FIELDS = Client.EQUALITY_FIELDS
 
     def clean_safe_to_leave_message(self) -> bool | None:
         answer = self.cleaned_data.get("safe_to_leave_message")

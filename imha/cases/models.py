@@ -163,6 +163,19 @@ def age_band(date_of_birth: date | None, on: date) -> AgeBand:
 class Client(models.Model):
     """A person the service supports. One client can have several cases over time."""
 
+    # The equality monitoring answers: asked and shown together, and reported apart from the
+    # person's other details (the edit form, the subject access export, merging).
+    EQUALITY_FIELDS = (
+        "sex",
+        "gender_identity",
+        "ethnicity",
+        "disability",
+        "religion",
+        "sexual_orientation",
+        "first_language",
+        "first_language_other",
+    )
+
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True)

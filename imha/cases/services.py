@@ -219,14 +219,7 @@ CLIENT_FIELDS = (
     "contact_notes",
     "interpreter_language",
     "access_needs",
-    "sex",
-    "gender_identity",
-    "ethnicity",
-    "disability",
-    "religion",
-    "sexual_orientation",
-    "first_language",
-    "first_language_other",
+    *Client.EQUALITY_FIELDS,
 )
 
 
@@ -286,13 +279,7 @@ MERGE_FILLED_FIELDS = (
     "interpreter_language",
     "communication_needs",
     "access_needs",
-    "sex",
-    "gender_identity",
-    "ethnicity",
-    "disability",
-    "religion",
-    "sexual_orientation",
-    "first_language",
+    *(name for name in Client.EQUALITY_FIELDS if name != "first_language_other"),
 )
 # How the confirmation page names each field it will fill.
 MERGE_FIELD_LABELS = {

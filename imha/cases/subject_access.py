@@ -658,16 +658,7 @@ _LABELS = {
     "sent_at": "Sent",
     "recipient": "Sent to",
 }
-_EQUALITY_FIELDS = (
-    "sex",
-    "gender_identity",
-    "ethnicity",
-    "disability",
-    "religion",
-    "sexual_orientation",
-    "first_language",
-    "first_language_other",
-)
+_EQUALITY_FIELDS = Client.EQUALITY_FIELDS
 # Shown in the JSON only: raw output of the rules engine, or internal links and counters.
 _PDF_SKIPS = {
     "eligibility",
