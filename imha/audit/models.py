@@ -21,6 +21,8 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", "Changed"
     DELETE = "delete", "Deleted"
     EXPORT = "export", "Exported"
+    # Two client records found to be the same person made one (imha.cases.services).
+    MERGE = "merge", "Merged"
     SIGN_IN = "sign_in", "Signed in"
     SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
     SIGN_OUT = "sign_out", "Signed out"

@@ -450,7 +450,7 @@ def merge_clients(
     )
     _record(
         actor,
-        AuditAction.UPDATE,
+        AuditAction.MERGE,
         "client",
         kept.pk,
         f"Client {retired.pk} merged into client {kept.pk}: {len(moved)} cases moved, "
@@ -459,7 +459,7 @@ def merge_clients(
     )
     _record(
         actor,
-        AuditAction.UPDATE,
+        AuditAction.MERGE,
         "client",
         retired.pk,
         f"Client {retired.pk} merged into client {kept.pk} and retired",

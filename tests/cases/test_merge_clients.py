@@ -197,7 +197,7 @@ def test_the_merge_is_audited_against_both_records_and_each_case(staff, pair, ca
     on_kept = entries.get(object_type="client", object_id=str(keep.pk))
     on_retired = entries.get(object_type="client", object_id=str(duplicate.pk))
     for entry in (on_kept, on_retired):
-        assert entry.action == AuditAction.UPDATE
+        assert entry.action == AuditAction.MERGE
         assert entry.actor == staff["manager"]
         assert entry.actor_role == Role.MANAGER
         assert f"Client {duplicate.pk} merged into client {keep.pk}" in entry.summary
