@@ -17,29 +17,19 @@ each of these to its model.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, time
 from functools import cache
 from typing import Any, TypedDict
 
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from imha.cases.models import ActivityKind, CaseStatus, status_title
+from imha.core.routes import address_maker
 
 NOT_ALLOCATED = "Not allocated"
-# Any whole number would do; a long one cannot be mistaken for part of the address around it.
-_ID_PLACEHOLDER = 987654321987
-
-
-def url_maker(name: str) -> Callable[[int], str]:
-    """Makes the address of a case page (`name`, such as "cases:case_detail") from the
-    case's ID, reversing the pattern once per page rather than once per row."""
-    before, after = reverse(name, args=[_ID_PLACEHOLDER]).rsplit(str(_ID_PLACEHOLDER), 1)
-    return lambda pk: f"{before}{pk}{after}"
 
 
 def reference(case_id: int) -> str:
@@ -218,7 +208,7 @@ def advocate_label(username: str | None, first_name: str, last_name: str) -> str
 
 def caseload_rows(values: Any) -> list[CaseloadRow]:
     """Rows from `CASELOAD_COLUMNS` tuples."""
-    case_url = url_maker("cases:case_detail")
+    case_url = address_maker("cases:case_detail")
     titles = StatusTitles()
     return [
         {
@@ -251,7 +241,7 @@ def caseload_rows(values: Any) -> list[CaseloadRow]:
 
 def case_list_rows(values: Any) -> list[CaseListRow]:
     """Rows from `CASE_LIST_COLUMNS` tuples."""
-    case_url = url_maker("cases:case_detail")
+    case_url = address_maker("cases:case_detail")
     opened = opened_labels()
     return [
         {
@@ -279,9 +269,9 @@ def case_list_rows(values: Any) -> list[CaseListRow]:
 
 def waiting_rows(values: Any) -> list[WaitingRow]:
     """Rows from `WAITING_COLUMNS` tuples."""
-    case_url = url_maker("cases:case_detail")
+    case_url = address_maker("cases:case_detail")
     opened = opened_labels()
-    allocate_url = url_maker("cases:case_allocate")
+    allocate_url = address_maker("cases:case_allocate")
     return [
         {
             "pk": pk,
@@ -337,7 +327,7 @@ def advocate_options(advocates: list[AdvocateRow]) -> SafeString:
 
 def deadline_rows(found: list[tuple[date, int, str, str]]) -> list[DeadlineRow]:
     """Rows from (day, case ID, what, person) tuples."""
-    case_url = url_maker("cases:case_detail")
+    case_url = address_maker("cases:case_detail")
     days = day_labels()
     return [
         {
@@ -354,7 +344,7 @@ def deadline_rows(found: list[tuple[date, int, str, str]]) -> list[DeadlineRow]:
 
 def activity_rows(values: Any) -> list[ActivityRow]:
     """Rows from (case ID, kind, day, start time, *`CLIENT_COLUMNS` of the case) tuples."""
-    case_url = url_maker("cases:case_detail")
+    case_url = address_maker("cases:case_detail")
     days = day_labels()
     return [
         {

@@ -7,8 +7,10 @@ each time it is called, which made those links a tenth of the cost of a light pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -25,6 +27,22 @@ def _reversed(name: str, urlconf: str | None, script_prefix: str) -> str:
 def route(name: str) -> str:
     """The address of the page called `name`, which must take no arguments."""
     return _reversed(name, get_urlconf(), get_script_prefix())
+
+
+# Stands in for the argument while a pattern is reversed: every converter the URL patterns
+# use accepts it, and a long number cannot be mistaken for part of the address around it.
+_ARGUMENT_PLACEHOLDER = "987654321987"
+
+
+def address_maker(name: str) -> Callable[[int | str], str]:
+    """Makes the addresses of page `name`, which takes one argument, for a list's rows.
+
+    The pattern is reversed once per list rather than once per row: on the inbox, reversing
+    was a quarter of the time spent drawing the page. Each value is percent-encoded, so the
+    address is the one reverse() would give.
+    """
+    before, after = reverse(name, args=[_ARGUMENT_PLACEHOLDER]).split(_ARGUMENT_PLACEHOLDER)
+    return lambda value: f"{before}{quote(str(value), safe='')}{after}"
 
 
 @receiver(setting_changed)

@@ -19,7 +19,6 @@ from django.db import connection
 from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 
 from imha.accounts.models import Role, User
 from imha.core.kept_sql import fetch_rows, sql_of
@@ -287,13 +286,6 @@ def action_row(values: tuple[Any, ...], today: date, notice_url: Callable[[int],
     return ActionRow(
         notice_id, patient_name, ward_name, what, due_on, due_on < today, notice_url(notice_id)
     )
-
-
-def notice_url_maker() -> Callable[[int], str]:
-    """Makes the address of each notice's page from its id, reversing the URL pattern once
-    rather than once a row."""
-    before, after = reverse("hospitals:notice_detail", args=[0]).rsplit("0", 1)
-    return lambda notice_id: f"{before}{notice_id}{after}"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from django.utils.http import content_disposition_header
 from imha.accounts.models import Role, User
 from imha.core import paging
 from imha.core.access import signed_in_user, staff_required
+from imha.core.routes import address_maker
 from imha.hospitals import importing, selectors, services
 from imha.hospitals.forms import (
     DischargeForm,
@@ -52,7 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     hospital = _users_hospital(user)
     today = _today()
-    notice_url = selectors.notice_url_maker()
+    notice_url = address_maker("hospitals:notice_detail")
     page, pagination = paging.paginated(
         request.GET,
         Paginator(selectors.action_rows_needing_action(hospital, today), ACTIONS_PER_PAGE),

@@ -23,6 +23,7 @@ from imha.cases.models import (
     LegalStatusPeriod,
 )
 from imha.cases.models import Client as Person
+from imha.core.routes import address_maker
 from tests.cases.conftest import FIXED_TODAY
 
 pytestmark = pytest.mark.django_db
@@ -288,8 +289,8 @@ def test_status_tags_match_the_include():
 
 
 def test_case_addresses_match_reverse():
-    make = rows.url_maker("cases:case_detail")
-    allocate = rows.url_maker("cases:case_allocate")
+    make = address_maker("cases:case_detail")
+    allocate = address_maker("cases:case_allocate")
     for pk in (1, 987654321987, 5):
         assert make(pk) == reverse("cases:case_detail", args=[pk])
         assert allocate(pk) == reverse("cases:case_allocate", args=[pk])

@@ -115,3 +115,17 @@ def test_sessions_in_redis_survive_an_emptied_cache_and_end_at_sign_out(
     refused = copied.get("/staff/")
     assert refused.status_code == 302
     assert refused["Location"].startswith("/sign-in/")
+
+
+@pytest.mark.parametrize(
+    ("name", "values"),
+    [
+        ("cases:case_detail", [1, 42, 987654321987]),
+        ("hospitals:notice_detail", [7, 12345]),
+        ("referrals:detail", ["R8KKA-S2HC", "RDEMO-0001"]),
+    ],
+)
+def test_address_maker_gives_what_reverse_gives(name, values):
+    make = routes.address_maker(name)
+    for value in values:
+        assert make(value) == reverse(name, args=[value])
