@@ -280,6 +280,33 @@ def manage(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
+def simulated_people(
+    port: int, users: int, prepare: Callable[[Client, int], None] | None
+) -> list[Client]:
+    clients = [Client(port) for _ in range(users)]
+    if prepare is not None:
+        for index, client in enumerate(clients):
+            prepare(client, index)
+    return clients
+
+
+def attempt(scenario: Scenario, client: Client) -> tuple[str | None, float]:
+    """Run the scenario once; a failed request is a result, not a crash."""
+    began = time.perf_counter()
+    try:
+        return scenario(client)
+    except Exception as error:
+        return f"{type(error).__name__}: {error}", time.perf_counter() - began
+
+
+def run_people(clients: list[Client], person: Callable[[Client], None]) -> float:
+    """Every simulated person at once, each in a thread; returns the seconds it took."""
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        list(pool.map(person, clients))
+    return time.monotonic() - started
+
+
 def run_load(
     port: int,
     scenario: Scenario,
@@ -289,10 +316,7 @@ def run_load(
     budget_requests: int = MAX_REQUESTS_PER_SCENARIO,
 ) -> tuple[Sample, float]:
     """Run `scenario` for `seconds` with `users` simulated people; returns samples, time."""
-    clients = [Client(port) for _ in range(users)]
-    if prepare is not None:
-        for index, client in enumerate(clients):
-            prepare(client, index)
+    clients = simulated_people(port, users, prepare)
     sample = Sample()
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
@@ -304,17 +328,9 @@ def run_load(
                 if budget[0] <= 0:
                     return
                 budget[0] -= 1
-            began = time.perf_counter()
-            try:
-                problem, elapsed = scenario(client)
-            except Exception as error:  # a failed request is a result, not a crash
-                problem, elapsed = f"{type(error).__name__}: {error}", time.perf_counter() - began
-            sample.add(problem, elapsed)
+            sample.add(*attempt(scenario, client))
 
-    started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=users) as pool:
-        list(pool.map(person, clients))
-    return sample, time.monotonic() - started
+    return sample, run_people(clients, person)
 
 
 def run_paced(
@@ -334,10 +350,7 @@ def run_paced(
     is counted from the moment the timetable said the request should start, so a server that
     falls behind shows its backlog here instead of quietly slowing the load down.
     """
-    clients = [Client(port) for _ in range(users)]
-    if prepare is not None:
-        for index, client in enumerate(clients):
-            prepare(client, index)
+    clients = simulated_people(port, users, prepare)
     sample = Sample()
     lock = threading.Lock()
     total = min(int(rate * seconds), MAX_REQUESTS_PER_SCENARIO)
@@ -355,14 +368,10 @@ def run_paced(
             delay = due - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-            try:
-                problem, _ = scenario(client)
-            except Exception as error:  # a failed request is a result, not a crash
-                problem = f"{type(error).__name__}: {error}"
+            problem, _ = attempt(scenario, client)
             sample.add(problem, time.perf_counter() - due)
 
-    with ThreadPoolExecutor(max_workers=users) as pool:
-        list(pool.map(person, clients))
+    run_people(clients, person)
     return sample
 
 
