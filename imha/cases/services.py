@@ -265,22 +265,6 @@ DIFFERENT_DATES_OF_BIRTH = (
     "to say you have"
 )
 
-# Copied from the record being retired when blank on the record kept. Names are never
-# blank (both are required), so the kept record's names always stay. `first_language_other`
-# is not here: it goes with `first_language` (see `_fill_blanks`).
-MERGE_FILLED_FIELDS = (
-    "preferred_name",
-    "date_of_birth",
-    "nhs_number",
-    "phone",
-    "email",
-    "safe_to_leave_message",
-    "contact_notes",
-    "interpreter_language",
-    "communication_needs",
-    "access_needs",
-    *(name for name in Client.EQUALITY_FIELDS if name != "first_language_other"),
-)
 # How the confirmation page names each field it will fill.
 MERGE_FIELD_LABELS = {
     "preferred_name": "name they like to be called",
@@ -302,6 +286,11 @@ MERGE_FIELD_LABELS = {
     "first_language": "first language",
     "first_language_other": "which other first language",
 }
+# Copied from the record being retired when blank on the record kept: every field the
+# confirmation page can name. Names are never blank (both are required), so the kept
+# record's names always stay. `first_language_other` is not copied on its own: it goes with
+# `first_language` (see `_fill_blanks`).
+MERGE_FILLED_FIELDS = tuple(name for name in MERGE_FIELD_LABELS if name != "first_language_other")
 # The equality questions' "Not known or not asked" is the blank answer: anything else,
 # "Prefer not to say" included, is what the person told us, and fills it.
 _NOT_KNOWN = "not_known"
