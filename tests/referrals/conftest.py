@@ -12,7 +12,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from imha.hospitals.models import Hospital
 from imha.referrals import services
 from imha.referrals.models import Channel, Referral, ReferralStatus
 
@@ -21,41 +20,6 @@ LONDON = ZoneInfo("Europe/London")
 
 def london(*args: int) -> datetime:
     return datetime(*args, tzinfo=LONDON)  # type: ignore[misc]
-
-
-@pytest.fixture
-def answers(hospital: Hospital) -> dict[str, Any]:
-    """Everything the public form asks, answered by an AMHP, as kept in the session."""
-    return {
-        "referrer_type": "amhp",
-        "referrer_name": "Robin Referrer",
-        "referrer_role": "AMHP",
-        "referrer_organisation": "Exampleshire Council",
-        "referrer_phone": "01632 960 111",
-        "referrer_email": "robin@example.org",
-        "first_name": "Alex",
-        "last_name": "Example",
-        "preferred_name": "",
-        "date_of_birth": "1980-03-27",
-        "nhs_number": "",
-        "location": str(hospital.pk),
-        "location_details": "",
-        "ward": "Willow",
-        "legal_status_answer": "s3",
-        "legal_status_other": "",
-        "help_with": ["tribunal"],
-        "help_other": "",
-        "more_information": "Tribunal next month",
-        "communication_needs": [],
-        "interpreter_language": "",
-        "access_needs": "",
-        "consent": "yes",
-        "contact_method": "ward",
-        "person_phone": "",
-        "person_email": "",
-        "safe_to_leave_message": "no",
-        "contact_notes": "",
-    }
 
 
 @pytest.fixture

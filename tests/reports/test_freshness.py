@@ -87,29 +87,6 @@ def committed(django_capture_on_commit_callbacks: Committed) -> Callable[[], Any
 
 
 @pytest.fixture
-def answers(hospital: Hospital) -> dict[str, Any]:
-    """The public form's answers for an AMHP's referral (as tests/referrals uses them)."""
-    return {
-        "referrer_type": "amhp",
-        "referrer_name": "Robin Referrer",
-        "referrer_role": "AMHP",
-        "referrer_organisation": "Exampleshire Council",
-        "referrer_phone": "01632 960 111",
-        "referrer_email": "robin@example.org",
-        "first_name": "Alex",
-        "last_name": "Example",
-        "date_of_birth": "1980-03-27",
-        "location": str(hospital.pk),
-        "ward": "Willow",
-        "legal_status_answer": "s3",
-        "help_with": ["tribunal"],
-        "consent": "yes",
-        "contact_method": "ward",
-        "safe_to_leave_message": "no",
-    }
-
-
-@pytest.fixture
 def new_referral(answers: dict[str, Any], committed: Callable[[], Any]) -> Callable[[], Referral]:
     def make() -> Referral:
         with committed():
