@@ -50,6 +50,7 @@ from imha.cases.models import (
 )
 from imha.core import paging
 from imha.core.access import signed_in_user, staff_required
+from imha.law.periods import shift_months
 
 # Who may do what. Intake workers can read the cases that came from their referrals;
 # hospital users, commissioners and administrators reach no case page at all.
@@ -875,12 +876,6 @@ DIARY_FIRST_YEAR = 1900
 DIARY_LAST_YEAR = 2200
 
 
-def add_months(first: date, months: int) -> date:
-    """The first day of the month `months` after (or before) the month starting `first`."""
-    index = first.year * 12 + first.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def month_start(raw: str | None, today: date) -> tuple[date, str]:
     """The first day of the month the address asks for (`YYYY-MM`), and what to tell the
     reader when it asks for one that cannot be shown: they get the current month and a
@@ -940,11 +935,11 @@ def diary_month(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     today = local_today()
     first, note = month_start(request.GET.get("month"), today)
-    last = add_months(first, 1) - timedelta(days=1)
+    last = shift_months(first, 1) - timedelta(days=1)
     # One query for the whole month, however much is booked.
     activities = selectors.activities_between(user, first, last)
-    previous_month = add_months(first, -1)
-    next_month = add_months(first, 1)
+    previous_month = shift_months(first, -1)
+    next_month = shift_months(first, 1)
     return render(
         request,
         "cases/diary_month.html",

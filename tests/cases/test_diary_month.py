@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from imha.cases import selectors, services
 from imha.cases.models import ActivityKind
-from imha.cases.views import add_months, month_start, week_start
+from imha.cases.views import month_start, week_start
+from imha.law.periods import shift_months
 from tests.cases.conftest import FIXED_TODAY
 
 pytestmark = pytest.mark.django_db
@@ -73,8 +74,8 @@ def test_a_long_address_is_cut_short_in_the_note():
 
 
 def test_months_either_side_cross_the_year():
-    assert add_months(date(2026, 12, 1), 1) == date(2027, 1, 1)
-    assert add_months(date(2026, 1, 1), -1) == date(2025, 12, 1)
+    assert shift_months(date(2026, 12, 1), 1) == date(2027, 1, 1)
+    assert shift_months(date(2026, 1, 1), -1) == date(2025, 12, 1)
 
 
 @pytest.mark.parametrize("raw", ["9999-12-31", "0001-01-01", "0001-01-07"])
