@@ -6,16 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from imha.law.working_days import LONDON
 from imha.referrals import services
 from imha.referrals.models import Channel, Referral, ReferralStatus
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def london(*args: int) -> datetime:

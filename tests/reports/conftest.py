@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import count
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
@@ -28,12 +27,12 @@ from imha.cases.models import (
     IssueOutcome,
 )
 from imha.hospitals.models import Hospital, QualifyingNotice, Ward
+from imha.law.working_days import LONDON
 from imha.referrals.models import Referral, ReferralStatus
 from imha.referrals.rules import response_clock
 from imha.reports.freshness import data_version
 from imha.reports.periods import FinancialQuarter, ReportPeriod
 
-LONDON = ZoneInfo("Europe/London")
 PERIOD = FinancialQuarter(2025, 1).as_period()
 NOW = datetime(2025, 7, 2, 12, 0, tzinfo=LONDON)
 _references = count(1)
