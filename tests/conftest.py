@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from imha.accounts.models import Role, User
 from imha.hospitals.models import Hospital
+from imha.law.working_days import LONDON
 from tests.browser_tools import CHROMIUM, browser, page, signed_in_page
 
 __all__ = ["browser", "page", "signed_in_page"]
@@ -38,6 +40,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def current_code(device: TOTPDevice) -> str:
     """The code an authenticator app would show now for this device."""
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def london(*args: int) -> datetime:
+    """A moment on England's clock, for the tests that work in local time."""
+    return datetime(*args, tzinfo=LONDON)  # type: ignore[misc]
 
 
 @pytest.fixture

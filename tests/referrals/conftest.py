@@ -11,13 +11,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from imha.law.working_days import LONDON
 from imha.referrals import services
 from imha.referrals.models import Channel, Referral, ReferralStatus
-
-
-def london(*args: int) -> datetime:
-    return datetime(*args, tzinfo=LONDON)  # type: ignore[misc]
 
 
 @pytest.fixture

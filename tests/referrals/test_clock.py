@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from imha.referrals.rules import response_clock
-from tests.referrals.conftest import london
+from tests.conftest import london
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from imha.referrals import services
 from imha.referrals.models import EmailKind, EmailStatus, OutgoingEmail, Referral
 from imha.referrals.tasks import send_referral_email
-from tests.referrals.conftest import london
+from tests.conftest import london
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from imha.cases.models import Case, CaseStatus
 from imha.cases.models import Client as CaseClient
 from imha.referrals import selectors, services
 from imha.referrals.models import Referral, ReferralStatus
-from tests.referrals.conftest import london
+from tests.conftest import london
 
 pytestmark = pytest.mark.django_db
 

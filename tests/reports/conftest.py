@@ -32,14 +32,11 @@ from imha.referrals.models import Referral, ReferralStatus
 from imha.referrals.rules import response_clock
 from imha.reports.freshness import data_version
 from imha.reports.periods import FinancialQuarter, ReportPeriod
+from tests.conftest import london
 
 PERIOD = FinancialQuarter(2025, 1).as_period()
 NOW = datetime(2025, 7, 2, 12, 0, tzinfo=LONDON)
 _references = count(1)
-
-
-def london(*args: int) -> datetime:
-    return datetime(*args, tzinfo=LONDON)  # type: ignore[misc]
 
 
 def make_referral(

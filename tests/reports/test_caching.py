@@ -28,8 +28,8 @@ from imha.reports.forms import default_filters
 from imha.reports.freshness import data_version
 from imha.reports.periods import FinancialQuarter, custom_period
 from imha.reports.selectors import quarterly_return, returns_for_every_audience
-from tests.conftest import STAFF_PASSWORD, current_code
-from tests.reports.conftest import london, make_referral
+from tests.conftest import STAFF_PASSWORD, current_code, london
+from tests.reports.conftest import make_referral
 from tests.reports.test_views import Q1_2025, URL, add_more_of_everything, csv_figures
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,8 @@ from imha.reports.selectors import (
     quarterly_return,
     response_days_counted,
 )
-from tests.reports.conftest import LONDON, NOW, PERIOD, World, london, make_referral, rows_of
+from tests.conftest import london
+from tests.reports.conftest import LONDON, NOW, PERIOD, World, make_referral, rows_of
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,8 @@ from imha.hospitals.models import Hospital
 from imha.reports.exports import export_rows, safe_cell
 from imha.reports.periods import FinancialQuarter, last_complete_quarter
 from imha.reports.selectors import quarterly_return_for
-from tests.reports.conftest import london, make_case, make_referral
+from tests.conftest import london
+from tests.reports.conftest import make_case, make_referral
 from tests.test_access_matrix import ROUTES
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ import pytest
 
 from imha.accounts.models import Role
 from tests.browser_tools import axe_violations, describe_violations
-from tests.reports.conftest import london, make_referral
+from tests.conftest import london
+from tests.reports.conftest import make_referral
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
