@@ -16,10 +16,12 @@ from imha.cases.models import Case
 from imha.referrals import services
 from imha.referrals.models import EmailStatus, OutgoingEmail, Referral, ReferralStatus
 from imha.referrals.tasks import send_referral_email
-from tests.referrals.conftest import answers, make_referral
+from tests.referrals.conftest import make_referral
 from tests.referrals.test_public_form import answer_pages, send
 
-__all__ = ["answers", "make_referral"]
+# make_referral is a fixture defined there; importing it makes it available here. The
+# `answers` fixture comes from the root conftest.
+__all__ = ["make_referral"]
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
