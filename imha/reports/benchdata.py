@@ -1,8 +1,9 @@
 """Benchmark hooks for `manage.py bench_data` (see imha/core/management/commands/bench_data.py).
 
 The reports app generates no rows of its own: the quarterly return is counted from the
-referrals, cases, activities and hospital notices the other apps generate. (Its one row,
-the data version, changes by itself as they write: see imha.reports.freshness.) The page
+referrals, cases, activities and hospital notices the other apps generate. (The data
+version its figures are kept under changes by itself as they write: see
+imha.core.freshness.) The page
 to time is the return as commissioners and managers see it by default (the last complete
 quarter, all hospitals).
 
@@ -20,7 +21,8 @@ from __future__ import annotations
 from django.utils import timezone
 
 from imha.accounts.models import User
-from imha.reports import caching, freshness
+from imha.core import freshness
+from imha.reports import caching
 from imha.reports.forms import default_filters
 from imha.reports.selectors import returns_for_every_audience
 

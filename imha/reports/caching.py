@@ -12,10 +12,11 @@ Only `QuarterlyReturn` objects are stored: counts, percentages and hospital name
 row about a person.
 
 Kept figures are never shown after the records behind them change: every key holds the
-current data version (imha.reports.freshness), a token replaced after any committed change
-to a table the return reads. Reading it is one small query per view; after a change the
-key is new, nothing is found under it, and the figures are counted again. Entries under
-old tokens are never read again and go when their lifetime ends.
+project's current data version (imha.core.freshness), a token replaced after any committed
+change to the data (any table but bookkeeping ones such as sessions and the audit log, so
+also to tables the return does not read). Reading it is one small query per view; after a
+change the key is new, nothing is found under it, and the figures are counted again.
+Entries under old tokens are never read again and go when their lifetime ends.
 
 When nothing is cached and many people ask for the same return at once, the first to ask
 takes a short-lived lock (`cache.add`, which succeeds for one caller only) and computes it;
@@ -36,7 +37,7 @@ from enum import StrEnum
 from django.core.cache import cache
 from django.utils import timezone
 
-from imha.reports import freshness
+from imha.core import freshness
 from imha.reports.figures import QuarterlyReturn
 from imha.reports.periods import LONDON, ReportPeriod
 
@@ -112,7 +113,7 @@ def figures_key(
     period: ReportPeriod, hospital_id: int | None, audience: Audience, *, version: str
 ) -> str:
     """The key of one audience's figures for a period and area, counted from the data as it
-    was at `version` (imha.reports.freshness.data_version).
+    was at `version` (imha.core.freshness.data_version).
 
     A quarter and a custom range with the same days share an entry: the figures are the
     same, and the caller puts back the period's own name.
@@ -136,7 +137,7 @@ def store(
     """Keep freshly computed returns, one entry per audience, and return them as kept.
 
     `version` must have been read before the figures were counted (see
-    imha.reports.freshness.data_version): read afterwards, it could be newer than the data
+    imha.core.freshness.data_version): read afterwards, it could be newer than the data
     counted, and figures from before a change would be kept as if they came after it.
     There is deliberately no default, so no caller can forget this.
     """

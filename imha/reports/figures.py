@@ -218,7 +218,7 @@ class QuarterlyReturn:
     people_supported: Figure
     equality: tuple[Breakdown, ...]
     duty_to_inform: tuple[HospitalDuty, ...]
-    # The token of the data these figures were counted from (imha.reports.freshness), set
+    # The token of the data these figures were counted from (imha.core.freshness), set
     # when they are kept; empty for figures counted and not kept.
     data_version: str = ""
 

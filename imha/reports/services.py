@@ -8,8 +8,9 @@ from django.http import HttpRequest
 from imha.accounts.models import User
 from imha.audit import services as audit
 from imha.audit.models import AuditAction
+from imha.core import freshness
 from imha.hospitals.models import Hospital
-from imha.reports import caching, freshness, selectors
+from imha.reports import caching, selectors
 from imha.reports.figures import QuarterlyReturn
 from imha.reports.periods import ReportPeriod
 

@@ -57,7 +57,7 @@ SEND_STATEMENTS = [
     ("INSERT", "django_tasks_database_dbtaskresult"),
 ]
 
-IGNORED_TABLES = ("django_session", "reports_")
+IGNORED_TABLES = ("django_session", "core_dataversion")
 
 
 def statement(sql: str) -> tuple[str, str]:

@@ -26,11 +26,11 @@ from imha.cases.models import (
     ClosureReason,
     IssueOutcome,
 )
+from imha.core.freshness import data_version
 from imha.hospitals.models import Hospital, QualifyingNotice, Ward
 from imha.law.working_days import LONDON
 from imha.referrals.models import Referral, ReferralStatus
 from imha.referrals.rules import response_clock
-from imha.reports.freshness import data_version
 from imha.reports.periods import FinancialQuarter, ReportPeriod
 from tests.conftest import london
 

@@ -1,10 +1,15 @@
-"""Kept figures go stale the moment the records behind them change (imha.reports.freshness).
+"""What is kept goes stale the moment the records behind it change (imha.core.freshness).
 
-Every change here goes through the apps' real service functions, so if one of them starts
-saving in a new way (a bulk insert, a queryset update) these tests still say whether the
-return notices. The changes are committed as far as a test can: the callbacks Django runs
-after a commit are run (django_capture_on_commit_callbacks), and the tests at the end
-commit for real, from another connection and with another cache.
+The quarterly return's kept figures are the oldest user of the data version, so most
+changes here are checked through them, and through the apps' real service functions: if
+one of them starts saving in a new way (a bulk insert, a queryset update) these tests still
+say whether the figures notice. The changes are committed as far as a test can: the
+callbacks Django runs after a commit are run (django_capture_on_commit_callbacks), and the
+tests at the end commit for real, from another connection and with another cache.
+
+Every table but the bookkeeping ones counts, so the token is also checked directly: writes
+to tables the return never reads replace it, writes to each bookkeeping table and the
+writes of an ordinary page view do not.
 """
 
 from __future__ import annotations
@@ -17,28 +22,43 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from imha.accounts.models import Role, User
+from imha.accounts.models import Role, SignInAttempt, Team, User
+from imha.audit import services as audit
+from imha.audit.models import AuditAction
 from imha.cases import retention
 from imha.cases import services as case_services
 from imha.cases.models import Activity, Case, CaseIssue, Client, IssueStatus
-from imha.hospitals.models import Hospital
+from imha.core import freshness
+from imha.core.freshness import data_version, mark_data_changed, statement_changes_data
+from imha.core.models import DataVersion
+from imha.hospitals.models import Hospital, Ward
 from imha.referrals import services as referral_services
 from imha.referrals.models import Channel, Referral, ReferralStatus
-from imha.reports import caching, freshness, selectors
+from imha.referrals.tasks import sweep_referral_clock
+from imha.reports import caching, selectors
 from imha.reports.caching import Audience
 from imha.reports.figures import QuarterlyReturn
-from imha.reports.freshness import data_version, statement_changes_reported_data
 from imha.reports.periods import ReportPeriod, custom_period
+from imha.resources.models import Resource
+from tests.conftest import current_code
 from tests.reports.test_caching import DATA_TABLES, queries_on_the_data
 
 pytestmark = pytest.mark.django_db
 
 URL = "/reports/quarterly/"
+VERSION_TABLE = DataVersion._meta.db_table
 Committed = Callable[..., AbstractContextManager[list[Callable[[], None]]]]
 
 
@@ -108,6 +128,16 @@ def response_row(report: QuarterlyReturn, key: str) -> int | None:
     return row.figure.value
 
 
+def writes_to(queries: CaptureQueriesContext, tables: set[str]) -> list[str]:
+    """The statements captured that wrote to any of `tables`."""
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and any(table in q["sql"] for table in tables)
+    ]
+
+
 # --- nothing changed: the cache still works -------------------------------------------------
 
 
@@ -131,17 +161,17 @@ def test_a_cache_hit_reads_the_data_version_and_no_reported_table(
     assert response.status_code == 200
     assert counts.runs == 1
     assert queries_on_the_data(queries) == []
-    version_reads = [
-        q for q in queries.captured_queries if "reports_reportingdataversion" in q["sql"]
-    ]
-    assert len(version_reads) == 1
+    # Read for the figures' key, and again for the page's own when the page is one kept
+    # until the data changes (imha.core.kept_pages) but was not kept this time.
+    version_reads = [q for q in queries.captured_queries if VERSION_TABLE in q["sql"]]
+    assert 1 <= len(version_reads) <= 2
 
 
-def test_writes_elsewhere_keep_the_figures(manager, counts, committed, new_referral):
+def test_bookkeeping_writes_keep_the_figures(manager, counts, committed, new_referral):
     referral = new_referral()
     figures(manager)
     with committed():
-        # A note and an audit entry are writes, but not to anything the return counts.
+        # An audit entry (and its seal after the commit) is a write, but bookkeeping.
         referral_services.record_detail_view(referral=referral, actor=manager, request=None)
     figures(manager)
     assert counts.runs == 1
@@ -392,12 +422,215 @@ def test_recalculated_figures_are_kept_under_the_current_version(
     assert counts.runs == 1  # the page used what the button counted
 
 
+# --- tables the return does not read count too ----------------------------------------------
+
+
+def add_a_case_note(manager: User, open_case: Case) -> None:
+    case_services.add_note(case=open_case, text="Spoke to the ward.", actor=manager)
+
+
+def add_a_resource(manager: User, open_case: Case) -> None:
+    Resource.objects.create(
+        title="Your rights on a section 3",
+        slug="rights-section-3",
+        summary="What a section 3 means for you.",
+        audience="patients",
+        topic="rights",
+    )
+
+
+def add_a_ward(manager: User, open_case: Case) -> None:
+    Ward.objects.create(hospital=Hospital.objects.get(), name="Heather Ward")
+
+
+def move_a_person_to_a_team(manager: User, open_case: Case) -> None:
+    manager.team = Team.objects.create(name="East team", area="Fictional Fen")
+    manager.save(update_fields=["team"])
+
+
+def write_to_a_table_no_model_has(manager: User, open_case: Case) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS scratch_rows (id integer)")
+        cursor.execute("INSERT INTO scratch_rows (id) VALUES (1)")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        add_a_case_note,
+        add_a_resource,
+        add_a_ward,
+        move_a_person_to_a_team,
+        write_to_a_table_no_model_has,
+    ],
+)
+def test_a_change_to_a_table_the_return_does_not_read_replaces_the_token(
+    manager, committed, open_case, change
+):
+    before = data_version()
+    with committed():
+        change(manager, open_case)
+    assert data_version() != before
+
+
+def test_every_model_table_but_the_bookkeeping_ones_counts():
+    bookkeeping = freshness.bookkeeping_tables()
+    for model in apps.get_models(include_auto_created=True):
+        table = model._meta.db_table
+        sql = f'UPDATE "{table}" SET "id" = "id"'  # noqa: S608 (only matched, never run)
+        assert statement_changes_data(sql) is (table not in bookkeeping), table
+
+
+def test_the_bookkeeping_tables_are_exactly_these():
+    assert freshness.bookkeeping_tables() == {
+        "django_session",
+        "audit_auditevent",
+        "audit_auditchainhead",
+        "accounts_signinattempt",
+        "otp_totp_totpdevice",
+        "otp_static_staticdevice",
+        "otp_static_statictoken",
+        "django_tasks_database_dbtaskresult",
+        "django_migrations",
+        "django_admin_log",
+        VERSION_TABLE,
+    }
+
+
+def test_every_table_the_return_reads_is_watched():
+    assert not set(DATA_TABLES) & freshness.bookkeeping_tables()
+    for table in DATA_TABLES:
+        assert statement_changes_data(f'DELETE FROM "{table}"')  # noqa: S608 (never run)
+
+
+# --- bookkeeping writes keep the token ------------------------------------------------------
+
+
+def save_a_session(user: User) -> None:
+    session = SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session.create()
+    session["_imha_renewed_at"] = 1
+    session.save()
+    session.delete()
+
+
+def audit_and_seal(user: User) -> None:
+    # Sealed by the callback that runs after the commit, which writes the chain head too.
+    audit.record(actor=user, action=AuditAction.VIEW, object_type="case", object_id=1)
+
+
+def record_sign_in_attempts(user: User) -> None:
+    SignInAttempt.objects.create(username=user.username, ip_address="192.0.2.4", succeeded=False)
+    SignInAttempt.objects.filter(username=user.username).delete()
+
+
+def use_an_authenticator_code(user: User) -> None:
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    assert device.verify_token(current_code(device))  # stores the code's time step
+    assert not device.verify_token("000000")  # counts a failure
+
+
+def use_a_recovery_code(user: User) -> None:
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=f"code{n}") for n in range(3))
+    assert device.verify_token("code1")  # spends it: the token is deleted
+
+
+def queue_a_task(user: User) -> None:
+    result = sweep_referral_clock.enqueue()
+    model = apps.get_model("django_tasks_database", "DBTaskResult")
+    model.objects.filter(pk=result.id).update(started_at=timezone.now())
+
+
+def record_a_migration(user: User) -> None:
+    recorder = MigrationRecorder(connection)
+    recorder.record_applied("imha_freshness_test", "0001_nothing")
+    recorder.record_unapplied("imha_freshness_test", "0001_nothing")
+
+
+def log_an_admin_edit(user: User) -> None:
+    LogEntry.objects.create(
+        user=user,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(user.pk),
+        object_repr=str(user),
+        action_flag=ADDITION,
+    )
+
+
+def touch_the_token_row(user: User) -> None:
+    DataVersion.objects.filter(pk=DataVersion.SINGLETON_ID).update(changed_at=timezone.now())
+
+
+BOOKKEEPING_WRITES: dict[str, Callable[[User], None]] = {
+    "sessions": save_a_session,
+    "audit": audit_and_seal,
+    "accounts.SignInAttempt": record_sign_in_attempts,
+    "otp_totp": use_an_authenticator_code,
+    "otp_static": use_a_recovery_code,
+    "django_tasks_database": queue_a_task,
+    "migrations.Migration": record_a_migration,
+    "admin.LogEntry": log_an_admin_edit,
+    "core.DataVersion": touch_the_token_row,
+}
+
+
+def test_every_bookkeeping_entry_has_a_write_tested():
+    assert set(BOOKKEEPING_WRITES) == set(freshness.BOOKKEEPING)
+
+
+@pytest.mark.parametrize("label", BOOKKEEPING_WRITES)
+def test_writes_to_a_bookkeeping_table_keep_the_token(manager, committed, label):
+    before = data_version()
+    with CaptureQueriesContext(connection) as queries, committed():
+        BOOKKEEPING_WRITES[label](manager)
+    # The write really happened, and to the tables of this entry.
+    assert writes_to(queries, freshness.tables_of(label))
+    assert data_version() == before
+
+
+@pytest.mark.parametrize(
+    ("page", "bookkeeping_written"),
+    [
+        # The caseload saves the session (renewed on every request here), nothing else.
+        ("/staff/cases/mine/", {"django_session"}),
+        # A case's page saves the session and audits the viewing, sealed after the commit.
+        ("case", {"django_session", "audit_auditevent", "audit_auditchainhead"}),
+    ],
+)
+def test_an_ordinary_page_view_keeps_the_token(
+    verified_client, settings, committed, open_case, page, bookkeeping_written
+):
+    settings.SESSION_RENEW_INTERVAL_SECONDS = 0
+    client = verified_client(Role.MANAGER)
+    url = f"/staff/cases/{open_case.pk}/" if page == "case" else page
+    assert client.get(url).status_code == 200
+    before = data_version()
+    with CaptureQueriesContext(connection) as queries, committed():
+        assert client.get(url).status_code == 200
+    for table in bookkeeping_written:
+        assert writes_to(queries, {table}), table
+    assert data_version() == before
+
+
+# --- reading the token ----------------------------------------------------------------------
+
+
+def test_reading_the_token_is_one_query():
+    data_version()
+    with CaptureQueriesContext(connection) as queries:
+        data_version()
+    [read] = queries.captured_queries
+    assert read["sql"].startswith("SELECT") and VERSION_TABLE in read["sql"]
+
+
 # --- one new version per transaction --------------------------------------------------------
 
 
 def version_writes(queries: CaptureQueriesContext) -> int:
     return sum(
-        "reports_reportingdataversion" in q["sql"] and not q["sql"].startswith("SELECT")
+        VERSION_TABLE in q["sql"] and not q["sql"].startswith("SELECT")
         for q in queries.captured_queries
     )
 
@@ -481,11 +714,25 @@ def test_a_savepoint_rolled_back_with_all_the_writes_in_it_changes_nothing(
         ('INSERT OR REPLACE INTO "cases_issueoutcome" VALUES (1)', True),
         ('TRUNCATE "hospitals_qualifyingnotice", "django_session";', True),
         ('WITH x AS (SELECT 1) UPDATE "hospitals_hospital" SET "name" = %s', True),
-        # Tables the return does not read, even when named like one it does.
-        ('INSERT INTO "cases_casenote" ("text") VALUES (%s)', False),
-        ('UPDATE "cases_caseissue_x" SET "a" = 1', False),
+        # Tables the return does not read count as well, and so do tables no model has.
+        ('INSERT INTO "cases_casenote" ("text") VALUES (%s)', True),
+        ('UPDATE "resources_resource" SET "title" = %s', True),
+        ('UPDATE "cases_caseissue_x" SET "a" = 1', True),
+        ("INSERT INTO new__cases_case SELECT * FROM cases_case", True),
+        # Even a bookkeeping table, when the statement is of a kind that always counts.
+        ('TRUNCATE "django_session"', True),
+        # Bookkeeping tables, however they are named.
         ('UPDATE "django_session" SET "expire_date" = %s', False),
+        ('  update "public"."django_session" set "expire_date" = %s', False),
         ('INSERT INTO "audit_auditevent" ("summary") VALUES (%s)', False),
+        ("UPDATE audit_auditchainhead SET last_hash = last_hash WHERE id = %s RETURNING 1", False),
+        ('DELETE FROM "accounts_signinattempt"', False),
+        ('UPDATE "otp_totp_totpdevice" SET "last_t" = %s', False),
+        ('DELETE FROM "otp_static_statictoken" WHERE "id" = %s', False),
+        ('INSERT INTO "django_tasks_database_dbtaskresult" ("id") VALUES (%s)', False),
+        ('INSERT INTO "django_migrations" ("app", "name") VALUES (%s, %s)', False),
+        ('INSERT INTO "django_admin_log" ("action_flag") VALUES (%s)', False),
+        ('INSERT INTO "core_dataversion" ("id", "token") VALUES (1, %s)', False),
         # Reading is not changing.
         ('SELECT COUNT(*) FROM "referrals_referral"', False),
         ('WITH x AS (SELECT * FROM "cases_case") SELECT 1', False),
@@ -493,12 +740,13 @@ def test_a_savepoint_rolled_back_with_all_the_writes_in_it_changes_nothing(
         (b"UPDATE cases_case SET status = 1", False),
     ],
 )
-def test_which_statements_change_the_reported_data(sql, changes):
-    assert statement_changes_reported_data(sql) is changes
+def test_which_statements_change_the_data(sql, changes):
+    assert statement_changes_data(sql) is changes
 
 
-def test_every_table_the_return_reads_is_watched():
-    assert set(DATA_TABLES) <= freshness.reported_tables()
+def test_replacing_the_token_on_its_own_is_not_a_change_to_the_data():
+    # Counting it would replace the token again after every replacement, without end.
+    assert not statement_changes_data(freshness.quick_mark_sql(connection, "0" * 32))
 
 
 # --- really committed: another connection, and a cache shared between processes -------------
@@ -558,11 +806,11 @@ def test_a_write_outside_any_transaction_shows_at_once(manager, committed, new_r
 
 @pytest.mark.django_db(transaction=True)
 def test_a_missing_version_row_is_created_again(manager):
-    freshness.ReportingDataVersion.objects.all().delete()
+    DataVersion.objects.all().delete()
     version = data_version()
     assert version
     assert data_version() == version
-    freshness.mark_data_changed()
+    mark_data_changed()
     assert data_version() != version
 
 
@@ -578,4 +826,4 @@ def test_a_failed_version_change_leaves_the_connection_usable(
     assert Referral.objects.filter(pk=referral.pk).exists()
     assert Referral.objects.count() == 1
     if connection.vendor == "postgresql":
-        assert "Could not mark the quarterly return's data as changed" in caplog.text
+        assert "Could not mark the data as changed" in caplog.text
