@@ -321,3 +321,8 @@ IMHA_CASE_MAX_ATTACHMENT_BYTES = env_int("IMHA_CASE_MAX_ATTACHMENT_BYTES", 10 * 
 # How long a closed case's personal details are kept before `apply_retention` anonymises
 # them. Six years after the work ends is common for advocacy records; set your own policy.
 IMHA_CASE_RETENTION_DAYS = env_int("IMHA_CASE_RETENTION_DAYS", 6 * 365)
+
+# Busy staff list pages are kept, finished, in the default cache until the data behind them
+# changes, and never longer than this many seconds; 0 turns it off. See imha.core.kept_pages
+# for what makes a kept page stale, and why the limit is short.
+KEPT_PAGE_SECONDS = env_int("KEPT_PAGE_SECONDS", 60)

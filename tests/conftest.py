@@ -150,3 +150,14 @@ def empty_cache() -> Iterator[None]:
 def media_in_a_temporary_folder(settings, tmp_path_factory) -> None:
     # Uploaded and generated files from tests must never land in the working tree's media/.
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture
+def pages_worked_out(settings) -> None:
+    """Every page worked out afresh, none answered from the kept pages.
+
+    For tests that count what working a page out costs (its queries): with pages kept
+    (imha.core.kept_pages), a repeat view with no change in between would be answered from
+    the cache instead. tests/cases/test_kept_pages.py tests the kept pages themselves.
+    """
+    settings.KEPT_PAGE_SECONDS = 0

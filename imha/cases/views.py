@@ -50,6 +50,7 @@ from imha.cases.models import (
 )
 from imha.core import paging
 from imha.core.access import signed_in_user, staff_required
+from imha.core.kept_pages import kept_page
 from imha.law.periods import shift_months
 
 # Who may do what. Intake workers can read the cases that came from their referrals;
@@ -143,6 +144,7 @@ def caseload_page(
 
 @require_GET
 @staff_required(*CAN_VIEW)
+@kept_page
 def my_caseload(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     return caseload_page(
@@ -154,6 +156,7 @@ def my_caseload(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @staff_required(*CAN_WORK)
+@kept_page
 def team_caseload(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     return caseload_page(
@@ -170,6 +173,7 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @staff_required(*CAN_VIEW)
+@kept_page
 def case_list(request: HttpRequest) -> HttpResponse:
     """Cases the person can see, newest first. A list of up to `CASE_LIST_COUNT_LIMIT`
     cases is counted and gets numbered page links; a longer one (a manager's, of every
@@ -209,6 +213,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @staff_required(*CAN_ALLOCATE)
+@kept_page
 def allocation(request: HttpRequest) -> HttpResponse:
     waiting = selectors.unallocated_cases()
     unallocated = rows.waiting_rows(waiting[:ALLOCATION_PAGE_SIZE])
@@ -839,6 +844,7 @@ def week_start(raw: str | None, today: date) -> date:
 
 @require_GET
 @staff_required(*CAN_WORK)
+@kept_page
 def diary(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     today = local_today()
@@ -931,6 +937,7 @@ def month_weeks(
 
 @require_GET
 @staff_required(*CAN_WORK)
+@kept_page
 def diary_month(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     today = local_today()

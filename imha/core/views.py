@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from imha.accounts.models import Role
 from imha.core.access import signed_in_user, staff_required
+from imha.core.kept_pages import kept_page
 from imha.core.routes import route
 
 SERVICE_STAFF = (Role.INTAKE, Role.ADVOCATE, Role.MANAGER, Role.ADMINISTRATOR)
@@ -67,6 +68,7 @@ DASHBOARD_LINKS = [
 
 
 @staff_required()
+@kept_page
 def staff_home(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     links = [link for link in DASHBOARD_LINKS if user.role in link.roles]

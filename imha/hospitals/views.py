@@ -18,6 +18,7 @@ from django.utils.http import content_disposition_header
 from imha.accounts.models import Role, User
 from imha.core import paging
 from imha.core.access import signed_in_user, staff_required
+from imha.core.kept_pages import kept_page
 from imha.core.routes import address_maker
 from imha.hospitals import importing, selectors, services
 from imha.hospitals.forms import (
@@ -49,6 +50,7 @@ def _users_hospital(user: User) -> Hospital:
 
 
 @hospital_user_required
+@kept_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     hospital = _users_hospital(user)
@@ -289,6 +291,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 @service_staff_required
+@kept_page
 def compliance(request: HttpRequest) -> HttpResponse:
     today = _today()
     return render(

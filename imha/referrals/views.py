@@ -16,6 +16,7 @@ from imha.accounts.models import Role
 from imha.audit.services import request_ip
 from imha.core import paging
 from imha.core.access import signed_in_user, staff_required
+from imha.core.kept_pages import kept_page
 from imha.referrals import selectors, services
 from imha.referrals.forms import DecisionForm, RecordResponseForm, StaffReferralForm
 from imha.referrals.journey import (
@@ -169,6 +170,7 @@ def confirmation(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required(*CAN_VIEW)
+@kept_page
 def inbox(request: HttpRequest) -> HttpResponse:
     try:
         view = selectors.InboxView(

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from imha.accounts.models import Role, User
 from imha.core.access import signed_in_user, staff_required
+from imha.core.kept_pages import kept_page
 from imha.reports import caching, exports, selectors, services
 from imha.reports.charts import bar_chart
 from imha.reports.definitions import DEFINITIONS
@@ -61,6 +62,7 @@ def _filter_query(data: QueryDict) -> str:
 
 
 @reports_required
+@kept_page
 def quarterly_return(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     form = _filter_form(request.GET, user)

@@ -38,6 +38,7 @@ def get(client, url: str) -> tuple[str, int]:
     return response.content.decode(), len(queries)
 
 
+@pytest.mark.usefixtures("pages_worked_out")
 def test_a_list_longer_than_the_count_limit_has_previous_and_next_only(
     staff, sign_in, five_cases, small_pages, monkeypatch
 ):
@@ -81,6 +82,7 @@ def test_the_count_stops_at_one_past_the_limit(staff, five_cases):
     assert paging.count_up_to(cases, 10) == 5
 
 
+@pytest.mark.usefixtures("pages_worked_out")
 def test_dates_are_worked_out_live_only_when_some_case_needs_it(
     staff, sign_in, make_case, fixed_today, monkeypatch
 ):

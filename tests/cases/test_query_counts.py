@@ -54,6 +54,7 @@ def count_queries(client, url: str) -> int:
     return len(queries)
 
 
+@pytest.mark.usefixtures("pages_worked_out")
 def test_caseload_query_count_does_not_grow(
     staff, make_case, sign_in, fixed_today, django_assert_max_num_queries
 ):
@@ -70,6 +71,7 @@ def test_caseload_query_count_does_not_grow(
     assert count_queries(client, "/staff/cases/mine/?page=2") == small
 
 
+@pytest.mark.usefixtures("pages_worked_out")
 def test_caseload_with_dates_worked_out_live_costs_the_same_for_more_cases(
     staff, make_case, sign_in, fixed_today
 ):
@@ -83,6 +85,7 @@ def test_caseload_with_dates_worked_out_live_costs_the_same_for_more_cases(
     assert count_queries(client, "/staff/cases/mine/") == small
 
 
+@pytest.mark.usefixtures("pages_worked_out")
 def test_team_page_query_count_does_not_grow(staff, make_case, sign_in, fixed_today):
     client = sign_in(staff["nia"])
     add_cases(staff, make_case, 3, allocated=True)
@@ -91,6 +94,7 @@ def test_team_page_query_count_does_not_grow(staff, make_case, sign_in, fixed_to
     assert count_queries(client, "/staff/cases/team/") == small
 
 
+@pytest.mark.usefixtures("pages_worked_out")
 @pytest.mark.parametrize("who", ["manager", "ada"])
 def test_case_list_query_count_does_not_grow(
     who, staff, make_case, sign_in, django_assert_max_num_queries
@@ -106,6 +110,7 @@ def test_case_list_query_count_does_not_grow(
     assert count_queries(client, "/staff/cases/?page=2&status=open") == small
 
 
+@pytest.mark.usefixtures("pages_worked_out")
 def test_allocation_query_count_does_not_grow(
     staff, make_case, sign_in, django_assert_max_num_queries
 ):

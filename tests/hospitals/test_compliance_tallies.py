@@ -149,6 +149,7 @@ def test_the_figures_count_the_period_and_deadline_boundaries_exactly(make_notic
     assert_tallies_match_the_notices(due_today.information_due_by - timedelta(1))
 
 
+@pytest.mark.usefixtures("pages_worked_out")
 def test_the_compliance_page_shows_the_tallied_figures_in_a_fixed_number_of_queries(
     verified_client, make_notice, hospital, django_assert_max_num_queries
 ):

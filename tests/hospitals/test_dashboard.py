@@ -165,6 +165,7 @@ def test_the_page_size_is_what_the_view_says(hospital_client, many, monkeypatch)
     assert "Showing 11 to 20." in page
 
 
+@pytest.mark.usefixtures("pages_worked_out")
 def test_query_count_does_not_grow_with_patients_history_or_page(
     hospital_client, make_notice, hospital, hospital_user, ward, django_assert_max_num_queries
 ):

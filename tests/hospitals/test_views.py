@@ -273,6 +273,7 @@ def make_many(make_notice, hospital, count: int) -> None:
         make_notice(patient_name=f"New {number}", in_ward=ward, started_on=today - timedelta(3))
 
 
+@pytest.mark.usefixtures("pages_worked_out")
 def test_dashboard_query_count_does_not_grow_with_wards_or_patients(
     hospital_client, make_notice, hospital, ward, django_assert_max_num_queries
 ):
@@ -285,6 +286,7 @@ def test_dashboard_query_count_does_not_grow_with_wards_or_patients(
     assert "Patient 5" in response.content.decode()
 
 
+@pytest.mark.usefixtures("pages_worked_out")
 def test_compliance_view_counts_in_the_database(
     verified_client,
     make_notice,

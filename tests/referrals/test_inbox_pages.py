@@ -155,6 +155,7 @@ def test_an_enormous_page_number_is_past_the_end_not_an_error(manager_client, ma
         assert "is not a page number" not in response.content.decode()
 
 
+@pytest.mark.usefixtures("pages_worked_out")
 @pytest.mark.parametrize(
     ("path", "role"),
     [

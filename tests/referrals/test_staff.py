@@ -108,6 +108,7 @@ def test_due_today_is_highlighted(make_referral):
     assert row.overdue and not row.due_today
 
 
+@pytest.mark.usefixtures("pages_worked_out")
 def test_the_inbox_uses_the_same_number_of_queries_however_many_referrals(
     intake_client, make_referral, hospital
 ):

@@ -315,6 +315,7 @@ def add_more_of_everything(world, copies: int) -> None:
             )
 
 
+@pytest.mark.usefixtures("pages_worked_out")
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.COMMISSIONER])
 def test_query_count_does_not_grow_with_the_data(
     verified_client, world, django_assert_max_num_queries, role
