@@ -393,6 +393,35 @@ def summarise(name: str, sample: Sample, elapsed: float) -> dict[str, object]:
     }
 
 
+def start_server(env: dict[str, str], workers: int) -> tuple[int, subprocess.Popen[bytes]]:
+    """gunicorn serving the project on a free loopback port, once it answers."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            GUNICORN,
+            "imha.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"{HOST}:{port}",
+            "--log-level",
+            "warning",
+            # Load the app once before forking, so no worker pays for imports mid-run.
+            "--preload",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(100):
+        try:
+            if Client(port).get("/healthz")[0] == 200:
+                return port, server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=100_000)
@@ -434,6 +463,11 @@ def main() -> int:
         default=[],
         metavar="TEXT",
         help="run only scenarios whose name contains TEXT (repeatable); the floor always runs",
+    )
+    parser.add_argument(
+        "--skip-unkept",
+        action="store_true",
+        help="do not also load each staff page from a server that keeps no pages",
     )
     args = parser.parse_args()
 
@@ -496,33 +530,16 @@ def main() -> int:
         with psycopg.connect(args.database_url, autocommit=True) as connection:
             connection.execute("VACUUM ANALYZE")
 
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            GUNICORN,
-            "imha.wsgi",
-            "--workers",
-            str(args.workers),
-            "--bind",
-            f"{HOST}:{port}",
-            "--log-level",
-            "warning",
-            # Load the app once before forking, so no worker pays for imports mid-run.
-            "--preload",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    port, server = start_server(env, args.workers)
+    servers = [server]
+    unkept_port = None
+    if not args.skip_unkept:
+        # The same pages from a second server that keeps no pages (KEPT_PAGE_SECONDS=0), so
+        # the run also shows what working each page out costs: what the first person to
+        # open a page after any change to the data waits.
+        unkept_port, unkept_server = start_server({**env, "KEPT_PAGE_SECONDS": "0"}, args.workers)
+        servers.append(unkept_server)
     try:
-        for _ in range(100):
-            try:
-                if Client(port).get("/healthz")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("gunicorn did not start")
-
         staff = generated["staff"]
 
         # Signed-in sessions are kept and shared between scenarios: an authenticator code
@@ -540,13 +557,17 @@ def main() -> int:
 
             return prepare
 
-        scenarios: list[tuple[str, Scenario, Callable[[Client, int], None] | None]] = [
-            ("floor: /healthz", expect_get("/healthz"), None),
-            ("public start page", expect_get("/"), None),
-            ("eligibility checker answer", expect_get(generated["checker_result_url"]), None),
+        scenarios: list[tuple[str, Scenario, Callable[[Client, int], None] | None, int]] = [
+            ("floor: /healthz", expect_get("/healthz"), None, port),
+            ("public start page", expect_get("/"), None, port),
+            ("eligibility checker answer", expect_get(generated["checker_result_url"]), None, port),
         ]
         for name, path, role in generated["staff_pages"]:
-            scenarios.append((name, expect_get(path), signed_in_as(role)))
+            scenarios.append((name, expect_get(path), signed_in_as(role), port))
+            if unkept_port is not None:
+                scenarios.append(
+                    (f"{name}, worked out", expect_get(path), signed_in_as(role), unkept_port)
+                )
         if args.only:
             scenarios = scenarios[:1] + [
                 row for row in scenarios[1:] if any(text in row[0] for text in args.only)
@@ -554,15 +575,20 @@ def main() -> int:
         send_wanted = not args.only or any(text in "public referral: send" for text in args.only)
 
         results = []
-        for name, scenario, prepare in scenarios:
+        for name, scenario, prepare, scenario_port in scenarios:
             print(f"Loading {name} for {args.seconds:.0f} s with {args.users} people ...")
             # A short unmeasured run first warms every worker's caches and connections.
-            run_load(port, scenario, min(args.users, args.workers * 2), 1.0, prepare)
-            sample, elapsed = run_load(port, scenario, args.users, args.seconds, prepare)
+            run_load(scenario_port, scenario, min(args.users, args.workers * 2), 1.0, prepare)
+            sample, elapsed = run_load(scenario_port, scenario, args.users, args.seconds, prepare)
             row = summarise(name, sample, elapsed)
             if args.paced_seconds > 0:
                 paced = run_paced(
-                    port, scenario, args.paced_rate, args.paced_seconds, args.users, prepare
+                    scenario_port,
+                    scenario,
+                    args.paced_rate,
+                    args.paced_seconds,
+                    args.users,
+                    prepare,
                 )
                 row["paced_p95_ms"] = percentile_ms(paced.latencies, 0.95)
                 row["paced_p50_ms"] = percentile_ms(paced.latencies, 0.5)
@@ -594,8 +620,10 @@ def main() -> int:
                 min(3, len(results)), summarise("public referral: send", sample, elapsed)
             )
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        for running in servers:
+            running.send_signal(signal.SIGTERM)
+        for running in servers:
+            running.wait(timeout=30)
 
     floor = results[0]
     print()
