@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "imha.accounts.middleware.KeptSqlOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "imha.core.middleware.NoStoreForStaffMiddleware",
@@ -122,6 +122,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_USER_MODEL = "accounts.User"
+# ModelBackend, reading the signed-in person with kept SQL (imha.accounts.backends). Django's
+# own ModelBackend is not listed as well: a session names the backend that signed it in, so
+# people signed in before this change sign in again once, but with both listed every wrong
+# password would be hashed twice.
+AUTHENTICATION_BACKENDS = ["imha.accounts.backends.KeptSqlModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:staff_home"
 LOGOUT_REDIRECT_URL = "resources:home"
