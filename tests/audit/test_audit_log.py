@@ -54,10 +54,11 @@ def test_verify_passes_on_an_untouched_log(make_user, capsys):
 def test_an_entry_is_written_unsealed_and_sealed_once_its_transaction_commits(
     make_user, django_capture_on_commit_callbacks
 ):
+    # Made first: adding a user is a change to the data, which has an after-commit step of
+    # its own (imha.core.freshness).
+    actor = make_user(Role.ADVOCATE)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        event = audit.record(
-            actor=make_user(Role.ADVOCATE), action=AuditAction.VIEW, object_type="case"
-        )
+        event = audit.record(actor=actor, action=AuditAction.VIEW, object_type="case")
         # Inside the writing transaction nothing locks the chain: the entry waits unsealed.
         assert AuditEvent.objects.get(pk=event.pk).chain_position is None
     assert len(callbacks) == 1

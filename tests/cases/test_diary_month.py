@@ -207,6 +207,7 @@ def test_month_is_refused_to_roles_without_a_diary(staff, sign_in, fixed_today, 
     assert sign_in(staff[role]).get(MONTH_URL).status_code == 403
 
 
+@pytest.mark.usefixtures("pages_worked_out")
 def test_month_query_count_does_not_grow_with_activities(staff, make_case, sign_in, fixed_today):
     ada = staff["ada"]
     client = sign_in(ada)
