@@ -38,13 +38,18 @@ def pdf_bytes(text: str = "A test leaflet") -> bytes:
 
 
 def docx_bytes(*, with_macros: bool = False, with_document: bool = True) -> bytes:
+    """A minimal Word document. Every member carries the same fixed date, so two calls give
+    the same bytes: with the clock's time, as `writestr` uses for a bare name, two calls
+    either side of a two-second tick would differ."""
+    members = [("[Content_Types].xml", DOCX_CONTENT_TYPES)]
+    if with_document:
+        members.append(("word/document.xml", DOCX_DOCUMENT))
+    if with_macros:
+        members.append(("word/vbaProject.bin", b"\x00" * 16))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", DOCX_CONTENT_TYPES)
-        if with_document:
-            archive.writestr("word/document.xml", DOCX_DOCUMENT)
-        if with_macros:
-            archive.writestr("word/vbaProject.bin", b"\x00" * 16)
+        for name, content in members:
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), content)
     return buffer.getvalue()
 
 
