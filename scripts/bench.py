@@ -215,9 +215,16 @@ def sign_in(client: Client, username: str, totp_key_hex: str) -> None:
     # Each person's codes are accepted once per 30-second step, so simulated people wait for
     # a fresh step rather than reusing a code.
     code = f"{TOTP(bytes.fromhex(totp_key_hex)).token():06d}"
-    status, page, _ = client.post_form("/sign-in/security-code/", {"code": code})
+    status, page, headers = client.post_form("/sign-in/security-code/", {"code": code})
     if status != 302:
         raise RuntimeError(f"bench second factor for {username} failed: {status} {page[:200]}")
+    # Then the page signing in leads to, as a browser follows the redirect. That shows the
+    # "signed in" message and clears its cookie; the cookies kept for the person's later
+    # requests would otherwise carry the message for ever, and every first request of every
+    # scenario would show it again (a page shown with a message is never a kept page).
+    status, page, _ = client.get(urllib.parse.urlsplit(headers.get("Location", "/staff/")).path)
+    if status != 200:
+        raise RuntimeError(f"bench landing page for {username} failed: {status} {page[:200]}")
 
 
 def free_port() -> int:
