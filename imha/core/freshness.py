@@ -87,6 +87,7 @@ from django.db.backends.signals import connection_created
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from imha.core.kept_sql import fetch_rows, sql_of
 from imha.core.models import DataVersion
 
 logger = logging.getLogger(__name__)
@@ -197,9 +198,9 @@ def _token_query(using: str) -> tuple[str, tuple[Any, ...]]:
     """The SQL reading the token, built by the ORM once per database (imha.core.kept_sql
     explains the pattern): building it took longer than the database took to answer, on a
     query that runs on every kept page view."""
-    rows = DataVersion.objects.filter(pk=DataVersion.SINGLETON_ID).values_list("token")
-    sql, params = rows.query.get_compiler(using=using).as_sql()
-    return sql, tuple(params)
+    return sql_of(
+        DataVersion.objects.filter(pk=DataVersion.SINGLETON_ID).values_list("token"), using
+    )
 
 
 def data_version(using: str = DEFAULT_DB_ALIAS) -> str:
@@ -208,12 +209,9 @@ def data_version(using: str = DEFAULT_DB_ALIAS) -> str:
     Read before reading the data, never after: a page or figures worked out after reading
     it include every change committed before it was replaced, so they may be kept under it.
     """
-    sql, params = _token_query(using)
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is not None:
-        return str(row[0])
+    found = fetch_rows(*_token_query(using), using=using)
+    if found:
+        return str(found[0][0])
     # No row yet: a new database, or one the test runner has emptied. Another process may
     # be creating it at the same moment, so insert only if still missing and read what won.
     DataVersion.objects.using(using).bulk_create(

@@ -13,18 +13,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
 
-def sql_of(queryset: QuerySet[Any, Any]) -> tuple[str, tuple[Any, ...]]:
-    """The SQL and parameters the ORM would run for `queryset`."""
-    sql, params = queryset.query.sql_with_params()
+def sql_of(
+    queryset: QuerySet[Any, Any], using: str = DEFAULT_DB_ALIAS
+) -> tuple[str, tuple[Any, ...]]:
+    """The SQL and parameters the ORM would run for `queryset` on database `using`."""
+    sql, params = queryset.query.get_compiler(using=using).as_sql()
     return sql, tuple(params)
 
 
-def fetch_rows(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+def fetch_rows(
+    sql: str, params: tuple[Any, ...], using: str = DEFAULT_DB_ALIAS
+) -> list[tuple[Any, ...]]:
     """The rows of SQL from `sql_of`, unconverted."""
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
