@@ -668,19 +668,21 @@ def test_on_sqlite_the_new_version_commits_with_the_change(open_case):
         assert data_version() != before
 
 
+def write_in_a_savepoint_then_roll_it_back(open_case: Case) -> None:
+    try:
+        with transaction.atomic():
+            Activity.objects.create(case=open_case, kind="visit", occurs_on=timezone.localdate())
+            raise RuntimeError("undo the savepoint")
+    except RuntimeError:
+        pass
+
+
 def test_a_write_in_a_savepoint_that_is_rolled_back_does_not_hide_a_later_one(
     django_capture_on_commit_callbacks, open_case
 ):
     before = data_version()
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        try:
-            with transaction.atomic():
-                Activity.objects.create(
-                    case=open_case, kind="visit", occurs_on=timezone.localdate()
-                )
-                raise RuntimeError("undo the savepoint")
-        except RuntimeError:
-            pass
+        write_in_a_savepoint_then_roll_it_back(open_case)
         Activity.objects.create(case=open_case, kind="phone_call", occurs_on=timezone.localdate())
     assert data_version() != before
 
@@ -690,14 +692,7 @@ def test_a_savepoint_rolled_back_with_all_the_writes_in_it_changes_nothing(
 ):
     before = data_version()
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        try:
-            with transaction.atomic():
-                Activity.objects.create(
-                    case=open_case, kind="visit", occurs_on=timezone.localdate()
-                )
-                raise RuntimeError("undo the savepoint")
-        except RuntimeError:
-            pass
+        write_in_a_savepoint_then_roll_it_back(open_case)
     assert data_version() == before
 
 
