@@ -34,7 +34,7 @@ from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Expression, Model
 
 from imha.accounts.models import User
-from imha.core.kept_sql import fetch_rows, sql_of
+from imha.core.kept_sql import columns_to_convert, converted, fetch_rows, sql_of
 
 # The id the kept SQL is built with; its one parameter is swapped for the real id each time.
 _PLACEHOLDER_ID = 0
@@ -71,9 +71,7 @@ def _select_by_pk(model: type[Model], vendor: str) -> _KeptSelectByPk:
     return _KeptSelectByPk(
         sql=sql,
         field_names=tuple(column.target.attname for column in columns),
-        converted_columns=tuple(
-            (position, column) for position, column in enumerate(columns) if _converters(column)
-        ),
+        converted_columns=columns_to_convert(columns, connection),
     )
 
 
@@ -97,21 +95,8 @@ def kept_instance_by_pk[ModelT: Model](model: type[ModelT], pk: Any) -> ModelT |
     rows = fetch_rows(kept.sql, (pk_field.get_db_prep_value(prepared, connection, prepared=True),))
     if not rows:
         return None
-    return model.from_db(connection.alias, kept.field_names, _converted(kept, rows[0]))
-
-
-def _converters(column: Expression) -> list[Any]:
-    """What turns the column's raw value into the field's, as SQLCompiler.get_converters."""
-    return connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-
-
-def _converted(kept: _KeptSelectByPk, row: tuple[Any, ...]) -> list[Any]:
-    """The row's values as a queryset would give them (see SQLCompiler.apply_converters)."""
-    values = list(row)
-    for position, column in kept.converted_columns:
-        for convert in _converters(column):
-            values[position] = convert(values[position], column, connection)
-    return values
+    values = converted(rows[0], kept.converted_columns, connection)
+    return model.from_db(connection.alias, kept.field_names, values)
 
 
 class KeptSqlModelBackend(ModelBackend):
