@@ -12,6 +12,7 @@ whatever ID is typed into the address bar.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -39,6 +40,7 @@ from imha.cases.models import (
     LegalStatusPeriod,
 )
 from imha.cases.stored_deadlines import complete_through, shown_between
+from imha.core.kept_sql import KeptPages, kept_rows
 
 # Roles that do case work at all; the views refuse everyone else before any query runs.
 CASE_ROLES = (Role.INTAKE, Role.ADVOCATE, Role.MANAGER)
@@ -216,43 +218,64 @@ def cases_of_client(user: User, client: Client) -> list[Case]:
 
 @dataclass(frozen=True)
 class Caseload:
-    """`cases` is a query of the active cases' row values (`rows.CASELOAD_COLUMNS`) in name
-    order, for the view to page through, and `total` their number; the deadlines and
-    activities cover all of them."""
+    """`cases` is the active cases' row values (`rows.CASELOAD_COLUMNS`) in name order, for
+    the view to page through (a query, or `KeptPages` when the SQL is kept), and `total`
+    their number; the deadlines and activities cover all of them."""
 
-    cases: QuerySet[Case, tuple[Any, ...]]
+    cases: QuerySet[Case, tuple[Any, ...]] | KeptPages
     total: int
     deadlines: list[rows.DeadlineRow]
     activities: list[rows.ActivityRow]
 
 
-def caseload(cases: QuerySet[Case], today: date) -> Caseload:
+def visibility_key(user: User) -> tuple[Hashable, ...]:
+    """Everything `cases_visible_to`, `my_cases` and `team_cases` read from the person: SQL
+    kept under this key (see `caseload`) is the SQL they would build for them. Anything
+    those functions come to read must be added here."""
+    return (user.pk, user.role, user.team_id, user.is_active)
+
+
+def caseload(cases: QuerySet[Case], today: date, *, kept_as: Hashable = None) -> Caseload:
     """Active cases with their statutory dates and activities in the next 14 days.
 
     The same few queries whatever the number of cases: one counting the cases and those
     whose stored dates stop short of the horizon, the stored statutory dates, the
     activities, and (from the view) one page of cases. Only when some case's stored dates
     stop short, which is normally none, are its dates worked out live, in two more.
+
+    With `kept_as` (which names `cases`: whose, by `visibility_key`, and which list), the
+    SQL of the dates, the activities and each page of cases is built once a day for them
+    and kept (imha.core.kept_sql.kept_rows): the ORM took about five times longer to build
+    it than the database takes to answer, on every view of the page worked out afresh.
     """
     horizon = today + timedelta(days=UPCOMING_DAYS)
     active = cases.filter(status__in=ACTIVE_STATUSES)
     complete = complete_through(horizon)
+
+    def read(part: str, build: Callable[[], QuerySet[Any, tuple[Any, ...]]]) -> list[Any]:
+        if kept_as is None:
+            return list(build())
+        return kept_rows((__name__, "caseload", part, kept_as, today), build)
+
     counts = active.aggregate(total=Count("pk"), short=Count("pk", filter=~complete))
-    stored = shown_between(
-        CaseDeadline.objects.filter(case__in=active.filter(complete).values("pk")),
-        today,
-        horizon,
-    )
-    # (day, case ID, what, person), in the order the table lists them.
-    found = [
-        (due_on, case_id, event_title(kind, point), rows.client_name(client_id, *name))
-        for case_id, due_on, kind, point, client_id, *name in stored.values_list(
+    stored = read(
+        "deadlines",
+        lambda: shown_between(
+            CaseDeadline.objects.filter(case__in=active.filter(complete).values("pk")),
+            today,
+            horizon,
+        ).values_list(
             "case_id",
             "due_on",
             "kind",
             "point",
             *(f"case__{column}" for column in rows.CLIENT_COLUMNS),
-        )
+        ),
+    )
+    # (day, case ID, what, person), in the order the table lists them.
+    found = [
+        (due_on, case_id, event_title(kind, point), rows.client_name(client_id, *name))
+        for case_id, due_on, kind, point, client_id, *name in stored
     ]
     if counts["short"]:
         found.extend(
@@ -261,22 +284,33 @@ def caseload(cases: QuerySet[Case], today: date) -> Caseload:
         )
     found.sort(key=lambda item: item[:3])
     activities = rows.activity_rows(
-        Activity.objects.filter(
-            case__in=active.values("pk"), occurs_on__gte=today, occurs_on__lte=horizon
-        )
-        .order_by("occurs_on", "starts_at_time", "pk")
-        .values_list(
-            "case_id",
-            "kind",
-            "occurs_on",
-            "starts_at_time",
-            *(f"case__{column}" for column in rows.CLIENT_COLUMNS),
+        read(
+            "activities",
+            lambda: (
+                Activity.objects.filter(
+                    case__in=active.values("pk"), occurs_on__gte=today, occurs_on__lte=horizon
+                )
+                .order_by("occurs_on", "starts_at_time", "pk")
+                .values_list(
+                    "case_id",
+                    "kind",
+                    "occurs_on",
+                    "starts_at_time",
+                    *(f"case__{column}" for column in rows.CLIENT_COLUMNS),
+                )
+            ),
         )
     )
-    return Caseload(
-        cases=active.order_by("client__last_name", "client__first_name", "pk").values_list(
+
+    def in_name_order() -> QuerySet[Case, tuple[Any, ...]]:
+        return active.order_by("client__last_name", "client__first_name", "pk").values_list(
             *rows.CASELOAD_COLUMNS
-        ),
+        )
+
+    return Caseload(
+        cases=in_name_order()
+        if kept_as is None
+        else KeptPages((__name__, "caseload", "cases", kept_as, today), in_name_order),
         total=counts["total"],
         deadlines=rows.deadline_rows(found),
         activities=activities,

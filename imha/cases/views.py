@@ -4,6 +4,7 @@ advocates fill in during the day. Each looks its case up through the visibility 
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date, timedelta
 from typing import Any
 
@@ -117,10 +118,10 @@ def case_url(case: Case) -> str:
 
 
 def caseload_page(
-    request: HttpRequest, cases: QuerySet[Case], context: dict[str, Any]
+    request: HttpRequest, cases: QuerySet[Case], kept_as: Hashable, context: dict[str, Any]
 ) -> HttpResponse:
     today = local_today()
-    caseload = selectors.caseload(cases, today)
+    caseload = selectors.caseload(cases, today, kept_as=kept_as)
     page, pagination = paging.paginated(
         request.GET,
         paging.KnownCountPaginator(caseload.cases, CASES_PER_PAGE, count=caseload.total),
@@ -150,6 +151,7 @@ def my_caseload(request: HttpRequest) -> HttpResponse:
     return caseload_page(
         request,
         selectors.my_cases(user),
+        ("mine", *selectors.visibility_key(user)),
         {"heading": "My cases" if user.role == Role.INTAKE else "My caseload", "current": "mine"},
     )
 
@@ -162,6 +164,7 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
     return caseload_page(
         request,
         selectors.team_cases(user),
+        ("team", *selectors.visibility_key(user)),
         {
             "heading": f"{user.team} cases" if user.team_id else "Team cases",
             "current": "team",
