@@ -353,6 +353,17 @@ def unallocated_cases() -> QuerySet[Case, tuple[Any, ...]]:
     )
 
 
+def longest_waiting(limit: int) -> list[tuple[Any, ...]]:
+    """The first `limit` of `unallocated_cases`. Its SQL has no parameter but the limit, so
+    it is built once and kept (imha.core.kept_sql)."""
+    return kept_rows((__name__, "longest-waiting", limit), lambda: unallocated_cases()[:limit])
+
+
+def advocate_caseload_rows() -> list[tuple[Any, ...]]:
+    """`advocates_with_caseloads`, its SQL (which has no parameters) built once and kept."""
+    return kept_rows((__name__, "advocates-with-caseloads"), advocates_with_caseloads)
+
+
 def advocates_with_caseloads() -> QuerySet[User, tuple[Any, ...]]:
     """Active advocates with their team and open-case count, as `rows.ADVOCATE_ROW_COLUMNS`.
 

@@ -218,9 +218,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @staff_required(*CAN_ALLOCATE)
 @kept_page
 def allocation(request: HttpRequest) -> HttpResponse:
-    waiting = selectors.unallocated_cases()
-    unallocated = rows.waiting_rows(waiting[:ALLOCATION_PAGE_SIZE])
-    advocates = rows.advocate_rows(selectors.advocates_with_caseloads())
+    unallocated = rows.waiting_rows(selectors.longest_waiting(ALLOCATION_PAGE_SIZE))
+    advocates = rows.advocate_rows(selectors.advocate_caseload_rows())
     return render(
         request,
         "cases/allocation.html",
@@ -228,7 +227,7 @@ def allocation(request: HttpRequest) -> HttpResponse:
             "unallocated": unallocated,
             "waiting_count": len(unallocated)
             if len(unallocated) < ALLOCATION_PAGE_SIZE
-            else waiting.count(),
+            else selectors.unallocated_cases().count(),
             "advocates": advocates,
             "advocate_options": rows.advocate_options(advocates) if unallocated else "",
             "current": "allocation",

@@ -1,6 +1,7 @@
 """The caseload pages read their dates, activities and pages of cases with SQL kept per person
-and day (imha.cases.selectors.caseload with `kept_as`). What they show must be what the ORM
-would read, afresh on every view, and never another person's or another team's."""
+and day (imha.cases.selectors.caseload with `kept_as`), and the allocation page its lists with
+SQL kept once. What they show must be what the ORM would read, afresh on every view, and
+never another person's or another team's."""
 
 from __future__ import annotations
 
@@ -120,3 +121,14 @@ def test_a_new_role_gets_the_caseload_of_that_role(staff, make_case, sign_in) ->
     assert "Niascase" not in page and "No open cases." in page
     assert "No statutory dates in the next 14 days." in page
     assert "Nothing booked in the next 14 days." in page
+
+
+def test_the_allocation_page_shows_each_change_since_the_last_view(staff, make_case, sign_in):
+    client = sign_in(staff["manager"])
+    waiting = make_case(last_name="Waitingcase")
+    page = client.get("/staff/cases/allocation/").content.decode()
+    assert "Waitingcase" in page and 'data-open-cases="sol">0<' in page
+    services.allocate_case(case=waiting, advocate=staff["sol"], actor=staff["manager"])
+    page = client.get("/staff/cases/allocation/").content.decode()
+    assert "Waitingcase" not in page and "Every open case has an advocate." in page
+    assert 'data-open-cases="sol">1<' in page
