@@ -398,7 +398,7 @@ def case_list(user: User, status: str | None) -> QuerySet[Case]:
 
 
 def case_list_rows(
-    cases: QuerySet[Case], offset: int, size: int
+    cases: QuerySet[Case], offset: int, size: int, *, kept_as: Hashable = None
 ) -> tuple[list[rows.CaseListRow], bool]:
     """`size` cases of the list from `offset`, and whether more follow, in one query.
 
@@ -406,13 +406,23 @@ def case_list_rows(
     only those rows are joined to their client and advocate: a deep page then skips index
     entries rather than joined rows. One row more than the page says whether another page
     follows, without counting.
+
+    With `kept_as`, which names `cases` (whose list, by `visibility_key`, and which status),
+    the SQL of each page is built once and kept, as the caseload's is.
     """
-    keys = cases.values("pk")[offset : offset + size + 1]
-    found = list(
-        Case.objects.filter(pk__in=keys)
-        .order_by(*CASE_LIST_ORDER)
-        .values_list(*rows.CASE_LIST_COLUMNS)
-    )
+
+    def page() -> QuerySet[Case, tuple[Any, ...]]:
+        keys = cases.values("pk")[offset : offset + size + 1]
+        return (
+            Case.objects.filter(pk__in=keys)
+            .order_by(*CASE_LIST_ORDER)
+            .values_list(*rows.CASE_LIST_COLUMNS)
+        )
+
+    if kept_as is None:
+        found = list(page())
+    else:
+        found = kept_rows((__name__, "case-list", kept_as, offset, size), page)
     return rows.case_list_rows(found[:size]), len(found) > size
 
 

@@ -192,7 +192,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
         limit=CASE_LIST_COUNT_LIMIT,
         per_page=CASES_PER_PAGE,
     )
-    found, has_next = selectors.case_list_rows(cases, (number - 1) * CASES_PER_PAGE, CASES_PER_PAGE)
+    found, has_next = selectors.case_list_rows(
+        cases,
+        (number - 1) * CASES_PER_PAGE,
+        CASES_PER_PAGE,
+        # Only a status the list filters by names it: anything else lists every case.
+        kept_as=(*selectors.visibility_key(user), status if status in CaseStatus.values else None),
+    )
     return render(
         request,
         "cases/case_list.html",

@@ -132,3 +132,31 @@ def test_the_allocation_page_shows_each_change_since_the_last_view(staff, make_c
     page = client.get("/staff/cases/allocation/").content.decode()
     assert "Waitingcase" not in page and "Every open case has an advocate." in page
     assert 'data-open-cases="sol">1<' in page
+
+
+def test_the_case_list_keeps_each_status_and_page_apart(staff, make_case, sign_in) -> None:
+    manager = staff["manager"]
+    client = sign_in(manager)
+    closed = make_case(staff["ada"], last_name="Closedcase")
+    services.close_case(case=closed, reason=ClosureReason.WORK_COMPLETE, note="", actor=manager)
+    make_case(staff["ada"], last_name="Opencase")
+    every = client.get("/staff/cases/").content.decode()
+    assert "Opencase" in every and "Closedcase" in every
+    open_only = client.get("/staff/cases/?status=open").content.decode()
+    assert "Opencase" in open_only and "Closedcase" not in open_only
+    closed_only = client.get("/staff/cases/?status=closed").content.decode()
+    assert "Closedcase" in closed_only and "Opencase" not in closed_only
+    # A status the list does not know lists every case, as before.
+    unknown = client.get("/staff/cases/?status=nonsense").content.decode()
+    assert "Opencase" in unknown and "Closedcase" in unknown
+    make_case(staff["sol"], last_name="Newestcase")
+    assert "Newestcase" in client.get("/staff/cases/?status=open").content.decode()
+
+
+def test_the_case_list_is_each_persons_own(staff, make_case, sign_in) -> None:
+    make_case(staff["ada"], last_name="Northcase")
+    make_case(staff["sol"], last_name="Southcase")
+    north = sign_in(staff["nia"]).get("/staff/cases/").content.decode()
+    south = sign_in(staff["sol"]).get("/staff/cases/").content.decode()
+    assert "Northcase" in north and "Southcase" not in north
+    assert "Southcase" in south and "Northcase" not in south
