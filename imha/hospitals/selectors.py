@@ -18,10 +18,11 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from imha.accounts.models import Role, User
-from imha.core.kept_sql import fetch_rows, sql_of
+from imha.core.kept_sql import KeptPages, fetch_rows, kept_rows, sql_of
 from imha.hospitals.models import (
     FirstInformationTally,
     Hospital,
@@ -107,7 +108,7 @@ class WardSummary:
     reminders_due_soon: int
 
 
-def ward_summaries(hospital: Hospital, today: date) -> list[WardSummary]:
+def ward_summaries(hospital: Hospital | DashboardHospital, today: date) -> list[WardSummary]:
     """One row per ward (closed wards only while they still have patients): one query.
 
     The join takes only the hospital's current patients, which the partial index
@@ -196,13 +197,23 @@ def notices_needing_action(hospital: Hospital, today: date) -> QuerySet[Qualifyi
     the filter needs nothing else, and the rows are read in the order of the
     `notice_action_due` index: a page costs only its own rows.
     """
-    until = today + timedelta(days=hospital.due_soon_days)
     return (
-        QualifyingNotice.objects.filter(hospital=hospital, action_due_on__lte=until)
+        _needing_action(hospital.pk, _action_horizon(hospital, today))
         .select_related("ward")
         .only(*ACTION_FIELDS)
-        .order_by("action_due_on", "patient_name", "id")
     )
+
+
+def _action_horizon(hospital: Hospital | DashboardHospital, today: date) -> date:
+    """The last day whose actions count as due soon: the list holds everything due by then."""
+    return today + timedelta(days=hospital.due_soon_days)
+
+
+def _needing_action(hospital_id: int, until: date) -> QuerySet[QualifyingNotice]:
+    """The hospital's patients with something due by `until`, in the list's order."""
+    return QualifyingNotice.objects.filter(
+        hospital_id=hospital_id, action_due_on__lte=until
+    ).order_by("action_due_on", "patient_name", "id")
 
 
 @dataclass(frozen=True)
@@ -237,13 +248,77 @@ ACTION_ROW_COLUMNS = (
 )
 
 
-def action_rows_needing_action(hospital: Hospital, today: date) -> QuerySet[Any]:
-    """`notices_needing_action` as plain tuples of `ACTION_ROW_COLUMNS`, for the dashboard.
+@dataclass(frozen=True, slots=True)
+class DashboardHospital:
+    """What the dashboard shows and works out from the person's own hospital."""
 
-    Making a QualifyingNotice and a Ward for every row cost more than the query; the page
-    shows eight of their fields.
+    pk: int
+    name: str
+    first_information_working_days: int
+    due_soon_days: int
+
+
+def dashboard_hospital(user: User) -> DashboardHospital:
+    """The person's own hospital, as the dashboard needs it; 404 without one.
+
+    Read with SQL kept per hospital (imha.core.kept_sql): loading the whole Hospital
+    through the ORM cost more than the database took to answer. The settings are read
+    afresh every time, so a change in the admin shows on the next view.
     """
-    return notices_needing_action(hospital, today).values_list(*ACTION_ROW_COLUMNS)
+    hospital_id = user.hospital_id
+    if hospital_id is None:  # the database refuses this for hospital users; belt and braces
+        raise Http404
+    found = kept_rows(
+        (__name__, "dashboard-hospital", hospital_id),
+        lambda: (
+            Hospital.objects.filter(pk=hospital_id)
+            .order_by()
+            .values_list("pk", "name", "first_information_working_days", "due_soon_days")
+        ),
+    )
+    if not found:
+        raise Http404
+    return DashboardHospital(*found[0])
+
+
+@dataclass(frozen=True)
+class NeedingAction:
+    """The dashboard's list of patients needing action: `rows` (tuples of
+    `ACTION_ROW_COLUMNS`, for a KnownCountPaginator to page through) and their number."""
+
+    rows: KeptPages
+    total: int
+
+
+def needing_action(hospital: DashboardHospital, today: date) -> NeedingAction:
+    """`notices_needing_action` for the dashboard, as plain tuples, and counted.
+
+    Making a QualifyingNotice and a Ward for every row cost more than the query (the page
+    shows eight of their fields), and the ORM took longer to build the SQL of the count and
+    of each page than the database took to answer, so that SQL is kept (imha.core.kept_sql).
+    Both depend only on the hospital and the last day counted as due soon, which the keys
+    name; the rows are read afresh on every view.
+    """
+    hospital_id, until = hospital.pk, _action_horizon(hospital, today)
+    counted = kept_rows(
+        (__name__, "needing-action-count", hospital_id, until),
+        # Grouped by the one hospital, so that the count is a values_list query: no row
+        # means no patients. Read from the `notice_action_due` index alone.
+        lambda: (
+            _needing_action(hospital_id, until)
+            .order_by()
+            .values("hospital_id")
+            .annotate(total=Count("*"))
+            .values_list("total")
+        ),
+    )
+    return NeedingAction(
+        rows=KeptPages(
+            (__name__, "needing-action", hospital_id, until),
+            lambda: _needing_action(hospital_id, until).values_list(*ACTION_ROW_COLUMNS),
+        ),
+        total=counted[0][0] if counted else 0,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +335,7 @@ class ActionRow:
 
 
 def action_row(values: tuple[Any, ...], today: date, notice_url: Callable[[int], str]) -> ActionRow:
-    """The row for a tuple from `action_rows_needing_action`, decided as `action_due` does."""
+    """The row for a tuple from `needing_action`, decided as `action_due` does."""
     (
         notice_id,
         patient_name,

@@ -52,13 +52,13 @@ def _users_hospital(user: User) -> Hospital:
 @hospital_user_required
 @kept_page
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    hospital = _users_hospital(user)
+    hospital = selectors.dashboard_hospital(signed_in_user(request))
     today = _today()
     notice_url = address_maker("hospitals:notice_detail")
+    listed = selectors.needing_action(hospital, today)
     page, pagination = paging.paginated(
         request.GET,
-        Paginator(selectors.action_rows_needing_action(hospital, today), ACTIONS_PER_PAGE),
+        paging.KnownCountPaginator(listed.rows, ACTIONS_PER_PAGE, count=listed.total),
         of="patients who need telling or reminding",
         fragment="#needing-action",
     )
