@@ -5,12 +5,13 @@ or commissioners.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from enum import Enum
 from functools import lru_cache
 from math import ceil
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from imha.cases.matching import normalised_name, normalised_nhs_number
 from imha.cases.models import Case, CaseStatus
-from imha.core.kept_sql import fetch_rows, sql_of
+from imha.core.kept_sql import fetch_rows, kept_rows, sql_of
 from imha.core.routes import address_maker
 from imha.referrals.models import (
     OPEN_STATUSES,
@@ -96,11 +97,17 @@ def clock_state(referral: Referral, now: datetime) -> ClockState:
 
 
 def clock_for(status: str, respond_by: datetime, now: datetime) -> ClockState:
+    return clock_in(status, respond_by, now, timezone.get_current_timezone())
+
+
+def clock_in(status: str, respond_by: datetime, now: datetime, zone: tzinfo) -> ClockState:
+    """`clock_for` with the local time zone given: a list works out every row's clock in
+    the zone it looked up once, as looking the zone up is most of the cost of a row's clock."""
     if status not in UNANSWERED_STATUSES:
         return ClockState.STOPPED
     if respond_by < now:
         return ClockState.OVERDUE
-    if timezone.localdate(respond_by) == timezone.localdate(now):
+    if respond_by.astimezone(zone).date() == now.astimezone(zone).date():
         return ClockState.DUE_TODAY
     return ClockState.ON_TIME
 
@@ -120,13 +127,14 @@ def status_tag_colour(status: str) -> str:
     return STATUS_TAG_COLOURS.get(status, "grey")
 
 
-@dataclass(frozen=True, slots=True)
-class InboxRow:
+class InboxRow(NamedTuple):
     """What one inbox row shows, as plain values.
 
     Read with values_list rather than as Referral objects: building model instances (and
     a Hospital for each) took longer than the query itself, and a referral row holds the
-    whole form when the inbox needs ten of its fields.
+    whole form when the inbox needs ten of its fields. A named tuple rather than a frozen
+    dataclass, which sets each of its fields through object.__setattr__: that made building
+    a page's rows cost more than writing them out.
     """
 
     pk: int
@@ -231,12 +239,9 @@ def inbox_page(
 
     `counts` (from `inbox_counts`) saves counting a counted tab again. Page numbers past
     the end of a counted tab give its last page; past the end of an uncounted tab, no rows.
-
-    The page's ids are picked first, in a subquery that PostgreSQL answers from an index
-    alone (see the indexes on Referral), and only those rows are read: a later page then
-    skips index entries rather than whole rows: page 2,000 of "All" takes about 10 ms of
-    database time instead of 100 to 200. The hospital's name is joined in, and the clock
-    state is worked out in Python from the row itself.
+    The hospital's name is joined in, and the clock state is worked out in Python from the
+    row itself, so the query's SQL depends only on the tab, the page and the page size
+    (see `inbox_page_rows`).
     """
     # Looked up at call time, so tests can use small pages instead of making hundreds of rows.
     page_size = page_size or INBOX_PAGE_SIZE
@@ -248,20 +253,11 @@ def inbox_page(
         last = max(1, ceil(total / page_size))
         if number > last:
             number, out_of_range = last, True
-    moment = now or timezone.now()
-    ordering = ("respond_by", "id") if view.soonest_due_first else ("-received_at", "-id")
-    listed = Referral.objects.all()
-    if view is not InboxView.ALL:
-        # "All" has no filter at all, so its ids come from the (received_at, id) index alone.
-        listed = listed.filter(status__in=view.statuses)
-    offset = (number - 1) * page_size
-    # One row more than the page holds says whether there is a next page without counting.
-    page_ids = listed.order_by(*ordering).values("pk")[offset : offset + page_size + 1]
-    found = list(
-        Referral.objects.filter(pk__in=page_ids).order_by(*ordering).values_list(*INBOX_COLUMNS)
-    )
+    found = inbox_page_rows(view, number, page_size)
     if not found and number > 1 and not view.counted:
         out_of_range = True
+    moment = now or timezone.now()
+    zone = timezone.get_current_timezone()
     page_url = address_maker("referrals:detail")
     rows = [
         InboxRow(
@@ -275,7 +271,7 @@ def inbox_page(
             possible_duplicate=possible_duplicate,
             respond_by=respond_by,
             status=status,
-            clock=clock_for(status, respond_by, moment),
+            clock=clock_in(status, respond_by, moment, zone),
             url=page_url(reference),
         )
         for (
@@ -301,6 +297,50 @@ def inbox_page(
         page_size=page_size,
         requested_out_of_range=out_of_range,
     )
+
+
+# Pages of each tab whose SQL is kept (see `inbox_page_rows`): further back than this, in the
+# decided tabs' thousands of pages, someone reading old referrals page by page would otherwise
+# keep a query for every page they passed, and push every other page's out of the store.
+KEPT_INBOX_PAGES = 20
+
+
+def inbox_page_rows(view: InboxView, number: int, page_size: int) -> list[tuple[Any, ...]]:
+    """The `INBOX_COLUMNS` of page `number` of a tab, and of the first row of the next page
+    if there is one (it says whether there is a next page, without counting).
+
+    The page's ids are picked first, in a subquery that PostgreSQL answers from an index
+    alone (see the indexes on Referral), and only those rows are read: a later page then
+    skips index entries rather than whole rows: page 2,000 of "All" takes about 10 ms of
+    database time instead of 100 to 200.
+
+    The SQL of the first `KEPT_INBOX_PAGES` pages of each tab is built once and kept
+    (imha.core.kept_sql.kept_rows): the ORM took longer to build it than the database takes
+    to answer, on every view of the page worked out afresh. It depends on nothing but the
+    tab (its statuses and order), the page number and the page size, which make the key.
+    """
+    build = _inbox_page_query(view, number, page_size)
+    if number > KEPT_INBOX_PAGES:
+        return list(build())
+    return kept_rows((__name__, "inbox page", view.value, number, page_size), build)
+
+
+def _inbox_page_query(
+    view: InboxView, number: int, page_size: int
+) -> Callable[[], QuerySet[Referral, tuple[Any, ...]]]:
+    def build() -> QuerySet[Referral, tuple[Any, ...]]:
+        ordering = ("respond_by", "id") if view.soonest_due_first else ("-received_at", "-id")
+        listed = Referral.objects.all()
+        if view is not InboxView.ALL:
+            # "All" has no filter at all, so its ids come from the (received_at, id) index alone.
+            listed = listed.filter(status__in=view.statuses)
+        offset = (number - 1) * page_size
+        page_ids = listed.order_by(*ordering).values("pk")[offset : offset + page_size + 1]
+        return (
+            Referral.objects.filter(pk__in=page_ids).order_by(*ordering).values_list(*INBOX_COLUMNS)
+        )
+
+    return build
 
 
 def inbox_counts() -> dict[InboxView, int]:
