@@ -73,11 +73,27 @@ def converted(
     connection: BaseDatabaseWrapper,
 ) -> list[Any]:
     """The row's values as a queryset would give them (see SQLCompiler.apply_converters)."""
-    values = list(row)
-    for position, column in columns:
-        for convert in converters_of(column, connection):
-            values[position] = convert(values[position], column, connection)
-    return values
+    return converted_rows([row], columns, connection)[0]
+
+
+def converted_rows(
+    rows: Sequence[Sequence[Any]],
+    columns: tuple[tuple[int, Expression], ...],
+    connection: BaseDatabaseWrapper,
+) -> list[list[Any]]:
+    """`converted` for many rows, with the converters looked up once for all of them, as
+    SQLCompiler.results_iter does, rather than once a row."""
+    converters = [
+        (position, column, converters_of(column, connection)) for position, column in columns
+    ]
+    result = []
+    for row in rows:
+        values = list(row)
+        for position, column, column_converters in converters:
+            for convert in column_converters:
+                values[position] = convert(values[position], column, connection)
+        result.append(values)
+    return result
 
 
 # --- values_list queries kept by key -----------------------------------------------------------
@@ -125,7 +141,8 @@ def kept_rows(
     if kept.sql is None:
         return []
     rows = fetch_rows(kept.sql, kept.params, using)
-    return [tuple(converted(row[: kept.width], kept.columns, connection)) for row in rows]
+    trimmed = [row[: kept.width] for row in rows]
+    return [tuple(values) for values in converted_rows(trimmed, kept.columns, connection)]
 
 
 def _prepared(queryset: QuerySet[Any, Any], connection: BaseDatabaseWrapper) -> _KeptRowsQuery:
